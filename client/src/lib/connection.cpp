@@ -1,0 +1,141 @@
+#include "lib/connection.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cctype>
+
+namespace varde::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+ssl::context make_context(tls_options const& o) {
+    ssl::context ctx(ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_VERSION);
+    if (o.max_protocol_version) {
+        // Old protocol versions need OpenSSL security level 0 to be offered at all.
+        SSL_CTX_set_security_level(ctx.native_handle(), 0);
+        SSL_CTX_set_max_proto_version(ctx.native_handle(), *o.max_protocol_version);
+    } else {
+        SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+    }
+    ctx.load_verify_file(o.ca_file);
+    ctx.set_verify_mode(ssl::verify_peer);
+    if (!o.certificate_file.empty()) {
+        ctx.use_certificate_chain_file(o.certificate_file);
+        ctx.use_private_key_file(o.private_key_file, ssl::context::pem);
+    }
+    return ctx;
+}
+
+// Errors that mean the node dropped us after reading our certificate.
+bool is_refusal(beast::error_code ec) {
+    return ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated ||
+           ec == asio::error::eof || ec == asio::error::connection_reset;
+}
+
+}  // namespace
+
+std::string reply::header(std::string const& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string{} : it->second;
+}
+
+struct connection::impl {
+    asio::io_context ioc;
+    ssl::context ctx;
+    beast::ssl_stream<beast::tcp_stream> stream;
+    beast::flat_buffer buffer;
+    std::chrono::seconds timeout;
+
+    impl(tls_options const& o, std::chrono::seconds t) : ctx(make_context(o)), stream(ioc, ctx), timeout(t) {}
+
+    // Runs one asynchronous operation to completion under the deadline.
+    template <typename Start>
+    beast::error_code run(Start&& start) {
+        beast::error_code result = asio::error::would_block;
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        start([&](beast::error_code ec, auto&&...) { result = ec; });
+        ioc.restart();
+        ioc.run();
+        return result;
+    }
+};
+
+connection::connection(target where, tls_options tls, std::chrono::seconds timeout)
+    : impl_(std::make_unique<impl>(tls, timeout)) {
+    auto& s = impl_->stream;
+    // SSL_set_tlsext_host_name is a macro with a C cast; this is the same call.
+    SSL_ctrl(s.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(tls.server_name.c_str()));
+    s.set_verify_callback(ssl::host_name_verification(tls.server_name));
+    tcp::endpoint ep(asio::ip::make_address(where.host), where.port);
+    auto ec = impl_->run([&](auto h) { beast::get_lowest_layer(s).async_connect(ep, h); });
+    if (ec) throw error(error::kind::connect, "cannot reach the node at " + where.host + ":" + std::to_string(where.port) + ": " + ec.message());
+    ec = impl_->run([&](auto h) { s.async_handshake(ssl::stream_base::client, h); });
+    if (ec) throw error(error::kind::tls, "TLS handshake with the node failed: " + ec.message());
+}
+
+connection::~connection() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(impl_->stream).socket().close(ignored);
+}
+
+reply connection::request(std::string const& method, std::string const& path, std::string const& body,
+                          std::map<std::string, std::string> const& headers) {
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), path, 11};
+    req.set(bhttp::field::host, "localhost");
+    req.set(bhttp::field::user_agent, "varde-client");
+    for (auto const& [name, value] : headers) req.set(name, value);
+    if (!body.empty()) req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    auto& s = impl_->stream;
+    auto ec = impl_->run([&](auto h) { bhttp::async_write(s, req, h); });
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64u << 20);
+    if (!ec) ec = impl_->run([&](auto h) { bhttp::async_read(s, impl_->buffer, parser, h); });
+    if (ec == beast::error::timeout) throw error(error::kind::timeout, "the node did not answer in time");
+    if (ec && is_refusal(ec))
+        throw error(error::kind::tls, "the node closed the connection (certificate not accepted? see varde whoami): " + ec.message());
+    if (ec) throw error(error::kind::protocol, "request failed: " + ec.message());
+    reply r;
+    auto res = parser.release();
+    r.status = res.result_int();
+    for (auto const& f : res) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        r.headers[name] = std::string(f.value());
+    }
+    r.body = std::move(res.body());
+    return r;
+}
+
+std::string connection::raw_exchange(std::string const& bytes) {
+    auto& s = impl_->stream;
+    auto ec = impl_->run([&](auto h) { asio::async_write(s, asio::buffer(bytes), h); });
+    if (ec) throw error(error::kind::protocol, "write failed: " + ec.message());
+    std::string out;
+    char chunk[4096];
+    for (;;) {
+        std::size_t n = 0;
+        ec = impl_->run([&](auto h) {
+            s.async_read_some(asio::buffer(chunk), [&n, h](beast::error_code e, std::size_t k) mutable { n = k; h(e); });
+        });
+        out.append(chunk, n);
+        if (ec) break;
+    }
+    return out;
+}
+
+}  // namespace varde::client

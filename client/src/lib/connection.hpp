@@ -1,0 +1,64 @@
+#pragma once
+// A blocking mutual-TLS HTTPS connection to a Varde node, with keep-alive and a deadline on
+// every operation. Used by the end-to-end tests, the benchmarks and the `varde` CLI.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace varde::client {
+
+struct tls_options {
+    std::string ca_file;           // CA that signed the node's certificate
+    std::string certificate_file;  // this principal's certificate, PEM
+    std::string private_key_file;
+    // For tests of the node's refusals: cap the protocol version (e.g. TLS1_1_VERSION).
+    std::optional<int> max_protocol_version;
+    std::string server_name = "localhost";
+};
+
+struct target {
+    std::string host = "127.0.0.1";
+    unsigned short port = 8443;
+};
+
+struct reply {
+    unsigned status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string header(std::string const& name) const;
+};
+
+class error : public std::runtime_error {
+public:
+    enum class kind { connect, tls, protocol, timeout };
+    error(kind k, std::string const& what) : std::runtime_error(what), kind_(k) {}
+    kind which() const { return kind_; }
+
+private:
+    kind kind_;
+};
+
+class connection {
+public:
+    // Connects and completes the TLS handshake; throws client::error.
+    connection(target where, tls_options tls, std::chrono::seconds timeout = std::chrono::seconds(10));
+    ~connection();
+    connection(connection const&) = delete;
+    connection& operator=(connection const&) = delete;
+
+    // Sends one request on this connection and reads the reply; throws client::error.
+    reply request(std::string const& method, std::string const& path, std::string const& body = {},
+                  std::map<std::string, std::string> const& headers = {});
+
+    // Sends raw bytes and returns whatever the node answers until it closes (tests only).
+    std::string raw_exchange(std::string const& bytes);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace varde::client

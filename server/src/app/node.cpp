@@ -1,0 +1,111 @@
+#include "app/node.hpp"
+
+#include "handlers/routes.hpp"
+#include "net/http_session.hpp"
+#include "net/tls_context.hpp"
+#include "store/errors.hpp"
+#include "store/migrator.hpp"
+#include "util/log.hpp"
+
+namespace varde::app {
+
+namespace asio = net::asio;
+
+namespace {
+constexpr auto migration_retry_interval = std::chrono::seconds(2);
+constexpr auto drain_poll = std::chrono::milliseconds(50);
+constexpr char const* version = "0.1.0";
+}  // namespace
+
+node::node(node_config config)
+    : config_(std::move(config)),
+      pool_({config_.database_url, config_.db_connections}),
+      identity_(pool_),
+      router_(handlers::make_routes()),
+      services_{identity_, pool_, [this] { return schema_ready_.load(); }, version},
+      tls_(net::make_server_tls_context(config_.tls)),
+      ioc_(static_cast<int>(config_.io_threads)),
+      workers_(config_.db_connections),
+      migration_retry_(ioc_),
+      drain_timer_(ioc_) {
+    env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_);
+}
+
+node::~node() {
+    stop();
+    wait();
+}
+
+unsigned short node::start() {
+    auto address = asio::ip::make_address(config_.listen_address);
+    listener_ = std::make_shared<net::listener>(ioc_, net::tcp::endpoint(address, config_.port), env_);
+    try_migrate();
+    listener_->run();
+    for (std::size_t i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { ioc_.run(); });
+    auto port = listener_->local_endpoint().port();
+    log::info("node.started", {{"address", config_.listen_address}, {"port", port},
+                               {"io_threads", config_.io_threads},
+                               {"db_connections", config_.db_connections},
+                               {"schema_ready", schema_ready_.load()}});
+    return port;
+}
+
+// A database that is down at start is not fatal: the node serves 503 and keeps trying.
+// A migration that the database refuses (changed after it was applied) is fatal.
+void node::try_migrate() {
+    try {
+        auto report = store::migrate(config_.database_url, store::embedded_migrations());
+        schema_ready_ = true;
+        log::info("db.schema_ready", {{"version", report.current}, {"applied", report.applied.size()}});
+    } catch (store::failure const& f) {
+        if (f.kind() != store::error_kind::unavailable) throw;
+        log::warn("db.unavailable_at_start", {{"detail", f.what()}, {"retry_s", migration_retry_interval.count()}});
+        schedule_migration_retry();
+    }
+}
+
+void node::schedule_migration_retry() {
+    migration_retry_.expires_after(migration_retry_interval);
+    migration_retry_.async_wait([this](boost::system::error_code ec) {
+        if (ec || env_->stopping) return;
+        asio::post(workers_, [this] {
+            try {
+                try_migrate();
+            } catch (std::exception const& e) {
+                log::error("db.migration_failed", {{"detail", e.what()}});
+            }
+        });
+    });
+}
+
+void node::stop() {
+    if (env_->stopping.exchange(true)) return;
+    log::info("node.stopping", {{"open_connections", env_->registry.size()}});
+    asio::post(ioc_, [this] { migration_retry_.cancel(); });
+    if (listener_) listener_->stop();
+    for (auto const& s : env_->registry.snapshot()) s->stop();
+    asio::post(ioc_, [this] { drain(std::chrono::steady_clock::now() + config_.shutdown_grace); });
+}
+
+// Waits for open connections to finish, up to the grace period, then ends the I/O loop.
+void node::drain(std::chrono::steady_clock::time_point deadline) {
+    if (env_->registry.size() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        if (env_->registry.size() != 0)
+            log::warn("node.grace_expired", {{"open_connections", env_->registry.size()}});
+        ioc_.stop();
+        return;
+    }
+    drain_timer_.expires_after(drain_poll);
+    drain_timer_.async_wait([this, deadline](boost::system::error_code) { drain(deadline); });
+}
+
+void node::wait() {
+    if (waited_.exchange(true)) return;
+    for (auto& t : io_threads_)
+        if (t.joinable()) t.join();
+    io_threads_.clear();
+    workers_.join();
+    log::info("node.stopped");
+}
+
+}  // namespace varde::app

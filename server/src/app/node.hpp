@@ -1,0 +1,57 @@
+#pragma once
+// The composition root: builds the database pool, use cases, routes, TLS context, worker
+// and I/O threads, and the listener; runs them; stops them gracefully.
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "app/node_config.hpp"
+#include "handlers/services.hpp"
+#include "http/router.hpp"
+#include "net/listener.hpp"
+#include "net/net.hpp"
+#include "store/pg_pool.hpp"
+
+namespace varde::app {
+
+class node {
+public:
+    explicit node(node_config config);  // throws on a bad TLS file
+    ~node();
+    node(node const&) = delete;
+    node& operator=(node const&) = delete;
+
+    // Binds and starts serving; returns the bound port (useful with port 0). Applies
+    // pending migrations, or keeps retrying them in the background if the database is down.
+    unsigned short start();
+    // Thread-safe: stop accepting, let requests in flight finish, close idle connections.
+    void stop();
+    // Blocks until every thread has finished.
+    void wait();
+
+    bool schema_ready() const { return schema_ready_; }
+
+private:
+    void try_migrate();
+    void schedule_migration_retry();
+    void drain(std::chrono::steady_clock::time_point deadline);
+
+    node_config config_;
+    store::pg_pool pool_;
+    service::identity_service identity_;
+    http::router router_;
+    std::atomic<bool> schema_ready_{false};
+    std::atomic<bool> waited_{false};
+    handlers::services services_;
+    net::ssl::context tls_;
+    net::asio::io_context ioc_;
+    net::asio::thread_pool workers_;
+    std::shared_ptr<net::session_env> env_;
+    std::shared_ptr<net::listener> listener_;
+    net::asio::steady_timer migration_retry_;
+    net::asio::steady_timer drain_timer_;
+    std::vector<std::thread> io_threads_;
+};
+
+}  // namespace varde::app

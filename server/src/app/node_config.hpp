@@ -1,0 +1,41 @@
+#pragma once
+// The node's whole configuration: one validated struct, built from defaults, then a JSON
+// file (--config), then VARDE_* environment variables, then --flags (later wins).
+// Every key, its meaning and default: docs/configuration.md.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/limits.hpp"
+#include "net/tls_context.hpp"
+
+namespace varde::app {
+
+struct node_config {
+    std::string listen_address = "127.0.0.1";
+    unsigned short port = 8443;
+    std::string database_url = "postgresql://postgres@127.0.0.1:55432/varde";
+    net::tls_files tls{"certs/dev/server.pem", "certs/dev/server.key", "certs/dev/member-ca.pem"};
+    net::limits limits;
+    std::size_t io_threads = 2;
+    std::size_t db_connections = 4;
+    std::chrono::seconds shutdown_grace{10};
+    std::string log_level = "info";
+};
+
+struct config_result {
+    std::optional<node_config> config;
+    std::vector<std::string> errors;  // each names the key at fault
+};
+
+// file: path of a JSON config file, or empty. env: the process environment (VARDE_* read).
+// flags: --key=value options from the command line (keys as in the file, '-' or '_').
+config_result load_node_config(std::string const& file, std::map<std::string, std::string> const& env,
+                               std::map<std::string, std::string> const& flags);
+
+// The environment of this process, for load_node_config.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace varde::app

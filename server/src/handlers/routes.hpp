@@ -1,0 +1,9 @@
+#pragma once
+#include "http/router.hpp"
+
+namespace varde::handlers {
+
+// The node's whole route table, in one readable list.
+http::router make_routes();
+
+}  // namespace varde::handlers

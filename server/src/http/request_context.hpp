@@ -1,0 +1,40 @@
+#pragma once
+// One HTTP request as the router and handlers see it: no Beast types, so handlers are plain
+// functions that tests can call directly.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "domain/identity.hpp"
+
+namespace varde::http {
+
+struct request_context {
+    std::string method;  // "GET", "POST", ...
+    std::string path;    // decoded path, without the query: "/v1/whoami"
+    std::map<std::string, std::string> query;        // decoded query parameters
+    std::map<std::string, std::string> headers;      // lower-case names, only those kept
+    std::map<std::string, std::string> path_params;  // "{id}" segments of the matched route
+    std::string body;
+    std::string request_id;   // random, echoed in logs and problem responses
+    std::string fingerprint;  // SHA-256 of the verified client certificate
+    std::string peer;         // "address:port", for logs
+    std::optional<domain::principal> principal;  // set once authenticated
+};
+
+struct response {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::map<std::string, std::string> headers;
+    bool close_connection = false;  // e.g. after refusing an unenrolled certificate
+};
+
+// Splits "a/b?x=1&y=%20" into a decoded path and query parameters; nullopt if malformed.
+struct split_target {
+    std::string path;
+    std::map<std::string, std::string> query;
+};
+std::optional<split_target> parse_target(std::string_view target);
+
+}  // namespace varde::http

@@ -1,0 +1,106 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+
+#include "handlers/services.hpp"
+#include "http/problem.hpp"
+#include "util/log.hpp"
+
+namespace varde::http {
+
+struct router::match {
+    route const* r;
+};
+
+namespace {
+
+std::string_view next_segment(std::string_view& rest) {
+    auto slash = rest.find('/');
+    auto seg = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    return seg;
+}
+
+// Looks up the principal behind the verified certificate. Every request does this, so a
+// revocation takes effect on open keep-alive connections at once, and TLS session
+// resumption can never skip it.
+std::optional<response> authenticate(request_context& ctx, handlers::services& s) {
+    if (!s.schema_ready()) return to_response({503, "the node's database is not ready; try again shortly", {}, {}}, ctx);
+    auto result = s.identity.authenticate(ctx.fingerprint);
+    if (!result) return to_response(from_service_error(result.err()), ctx);
+    auto const& auth = result.value();
+    if (auth.status == service::auth_status::ok) {
+        ctx.principal = auth.who;
+        return std::nullopt;
+    }
+    bool revoked = auth.status == service::auth_status::revoked;
+    log::warn("auth.refused", {{"request_id", ctx.request_id}, {"peer", ctx.peer},
+                               {"fingerprint", ctx.fingerprint},
+                               {"reason", revoked ? "revoked" : "not enrolled"}});
+    auto r = revoked ? to_response({403, "this certificate's principal has been revoked", {}, {}}, ctx)
+                     : to_response({401, "this certificate is not enrolled on this node; ask the "
+                                         "CERT to enrol it", {}, {}}, ctx);
+    r.close_connection = true;
+    return r;
+}
+
+}  // namespace
+
+bool match_pattern(std::string_view pattern, std::string_view path,
+                   std::map<std::string, std::string>& params) {
+    std::map<std::string, std::string> found;
+    while (!pattern.empty() || !path.empty()) {
+        if (pattern.empty() || path.empty()) return false;
+        auto p = next_segment(pattern);
+        auto s = next_segment(path);
+        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+            if (s.empty()) return false;
+            found.emplace(std::string(p.substr(1, p.size() - 2)), std::string(s));
+        } else if (p != s) {
+            return false;
+        }
+    }
+    params = std::move(found);
+    return true;
+}
+
+void router::add(std::string method, std::string pattern, route_access access, handler fn) {
+    routes_.push_back({std::move(method), std::move(pattern), access, std::move(fn)});
+}
+
+std::optional<router::match> router::find(request_context& ctx, bool& path_known) const {
+    bool is_operator = ctx.principal && ctx.principal->is_operator();
+    for (auto const& r : routes_) {
+        if (r.access == route_access::operator_ && !is_operator) continue;  // hidden: 404
+        std::map<std::string, std::string> params;
+        if (!match_pattern(r.pattern, ctx.path, params)) continue;
+        path_known = true;
+        if (r.method != ctx.method) continue;
+        ctx.path_params = std::move(params);
+        return match{&r};
+    }
+    return std::nullopt;
+}
+
+response router::dispatch(request_context& ctx, handlers::services& s) const {
+    try {
+        bool path_known = false;
+        std::map<std::string, std::string> ignored;
+        bool open_route = std::any_of(routes_.begin(), routes_.end(), [&](route const& r) {
+            return r.access == route_access::open && r.method == ctx.method &&
+                   match_pattern(r.pattern, ctx.path, ignored);
+        });
+        if (!open_route)
+            if (auto refusal = authenticate(ctx, s)) return std::move(*refusal);
+        auto m = find(ctx, path_known);
+        if (!m) {
+            if (path_known) return to_response({405, "this resource does not allow " + ctx.method, {}, {}}, ctx);
+            return to_response({404, "no such resource", {}, {}}, ctx);
+        }
+        return m->r->fn(ctx, s);
+    } catch (std::exception const& e) {
+        return to_response({500, "the node failed to handle this request; it has been logged", {}, e.what()}, ctx);
+    }
+}
+
+}  // namespace varde::http

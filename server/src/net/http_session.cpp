@@ -1,0 +1,200 @@
+#include "net/http_session.hpp"
+
+#include <cctype>
+#include <random>
+
+#include "http/problem.hpp"
+#include "net/x509.hpp"
+#include "util/log.hpp"
+
+namespace varde::net {
+
+namespace {
+
+std::string new_request_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string id(16, '0');
+    auto bits = rng();
+    for (auto& c : id) { c = digits[bits & 0xf]; bits >>= 4; }
+    return id;
+}
+
+std::string endpoint_text(tcp::socket const& s) {
+    beast::error_code ec;
+    auto ep = s.remote_endpoint(ec);
+    return ec ? "unknown" : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// Errors that mean the peer went away or the deadline passed: nothing to answer.
+bool is_disconnect(beast::error_code ec) {
+    return ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+           ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == ssl::error::stream_truncated || ec == bhttp::error::end_of_stream ||
+           ec == bhttp::error::partial_message;
+}
+
+// Lingering close: how long and how much to read and discard after a refused request.
+constexpr auto linger_time = std::chrono::seconds(2);
+constexpr std::size_t linger_bytes = 8u << 20;
+
+}  // namespace
+
+http_session::http_session(tcp::socket&& socket, std::shared_ptr<session_env> env)
+    : stream_(std::move(socket), env->tls), env_(std::move(env)) {
+    peer_ = endpoint_text(beast::get_lowest_layer(stream_).socket());
+}
+
+http_session::~http_session() { env_->registry.remove(this); }
+
+void http_session::run() {
+    env_->registry.add(this, weak_from_this());
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::on_run, shared_from_this()));
+}
+
+void http_session::on_run() {
+    beast::get_lowest_layer(stream_).expires_after(env_->lim.handshake_timeout);
+    stream_.async_handshake(ssl::stream_base::server,
+                            beast::bind_front_handler(&http_session::on_handshake, shared_from_this()));
+}
+
+void http_session::on_handshake(beast::error_code ec) {
+    if (ec) {
+        // No certificate, another CA, expired, TLS < 1.2 ... all end here; log the attempt.
+        log::warn("tls.refused", {{"peer", peer_}, {"reason", ec.message()}});
+        return;
+    }
+    auto fp = peer_fingerprint(stream_.native_handle());
+    if (!fp) {
+        log::warn("tls.refused", {{"peer", peer_}, {"reason", "no verified client certificate"}});
+        return;
+    }
+    fingerprint_ = std::move(*fp);
+    do_read();
+}
+
+void http_session::do_read() {
+    if (stopping_) return do_close();
+    parser_.emplace();
+    parser_->body_limit(env_->lim.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(env_->lim.header_limit));
+    reading_ = true;
+    beast::get_lowest_layer(stream_).expires_after(env_->lim.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
+    if (ec == bhttp::error::end_of_stream) return do_close();
+    if (ec && is_disconnect(ec)) return;  // idle timeout, stop, or the peer left
+    if (ec) return refuse_unreadable(ec);
+    dispatch_request();
+}
+
+// The request could not be parsed or is over a limit: answer once, then close, since the
+// rest of the byte stream can no longer be framed.
+void http_session::refuse_unreadable(beast::error_code ec) {
+    http::request_context ctx;
+    ctx.request_id = new_request_id();
+    http::problem p{400, "the request is not valid HTTP/1.1: " + ec.message(), {}, {}};
+    if (ec == bhttp::error::body_limit)
+        p = {413, "the request body is larger than this node accepts (" +
+                      std::to_string(env_->lim.body_limit) + " bytes)", {}, {}};
+    else if (ec == bhttp::error::header_limit)
+        p = {431, "the request headers are larger than this node accepts (" +
+                      std::to_string(env_->lim.header_limit) + " bytes)", {}, {}};
+    log::info("http.refused", {{"peer", peer_}, {"status", p.status}, {"reason", ec.message()}});
+    linger_ = true;
+    send(http::to_response(p, ctx), ctx.request_id, false);
+}
+
+void http_session::dispatch_request() {
+    auto req = parser_->release();
+    http::request_context ctx;
+    ctx.request_id = new_request_id();
+    ctx.fingerprint = fingerprint_;
+    ctx.peer = peer_;
+    ctx.method = std::string(req.method_string());
+    bool keep_alive = req.keep_alive();
+    auto target = http::parse_target(req.target());
+    if (!target) {
+        return send(http::to_response({400, "the request target is not a valid path", {}, {}}, ctx),
+                    ctx.request_id, false);
+    }
+    ctx.path = std::move(target->path);
+    ctx.query = std::move(target->query);
+    for (auto const& field : req) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ctx.headers[std::move(name)] = std::string(field.value());
+    }
+    ctx.body = std::move(req.body());
+    asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive]() mutable {
+        auto res = self->env_->router.dispatch(ctx, self->env_->services);
+        asio::post(self->stream_.get_executor(), [self, res = std::move(res), id = ctx.request_id, keep_alive]() mutable {
+            self->send(std::move(res), id, keep_alive);
+        });
+    });
+}
+
+void http_session::send(http::response r, std::string const& request_id, bool keep_alive) {
+    keep_alive = keep_alive && !r.close_connection && !stopping_;
+    out_ = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
+    out_->set(bhttp::field::server, "varde-node");
+    out_->set(bhttp::field::content_type, r.content_type);
+    out_->set("X-Request-Id", request_id);
+    for (auto const& [name, value] : r.headers) out_->set(name, value);
+    out_->body() = std::move(r.body);
+    out_->keep_alive(keep_alive);
+    out_->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(env_->lim.write_timeout);
+    bhttp::async_write(stream_, *out_,
+                       beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    out_.reset();
+    if (ec) return;  // the client went away; nothing more to do
+    if (linger_) return do_linger();
+    if (!keep_alive) return do_close();
+    do_read();
+}
+
+// After refusing a request whose body is still arriving, read and discard for a moment
+// before closing: closing with unread data makes the kernel reset the connection, and the
+// client would lose the response that explains the refusal (nginx's "lingering close").
+void http_session::do_linger() {
+    beast::get_lowest_layer(stream_).expires_after(linger_time);
+    linger_budget_ = linger_bytes;
+    read_and_discard();
+}
+
+void http_session::read_and_discard() {
+    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->buffer_.consume(self->buffer_.size());
+        if (ec || n >= self->linger_budget_) return beast::get_lowest_layer(self->stream_).close();
+        self->linger_budget_ -= n;
+        self->read_and_discard();
+    });
+}
+
+void http_session::do_close() {
+    beast::get_lowest_layer(stream_).expires_after(env_->lim.handshake_timeout);
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        beast::get_lowest_layer(self->stream_).close();
+    });
+}
+
+void http_session::stop() {
+    asio::post(stream_.get_executor(), beast::bind_front_handler(&http_session::on_stop, shared_from_this()));
+}
+
+void http_session::on_stop() {
+    stopping_ = true;
+    // Waiting for the next request: nothing in flight, so close now. A request being
+    // handled finishes first; send() then turns keep-alive off.
+    if (reading_) beast::get_lowest_layer(stream_).cancel();
+}
+
+}  // namespace varde::net

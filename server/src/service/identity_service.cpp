@@ -1,0 +1,126 @@
+#include "service/identity_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "store/audit_store.hpp"
+#include "store/errors.hpp"
+#include "store/organisation_store.hpp"
+#include "store/pg_pool.hpp"
+#include "store/principal_store.hpp"
+#include "util/log.hpp"
+
+namespace varde::service {
+
+namespace {
+
+std::string organisation_detail(domain::organisation const& org) {
+    return nlohmann::json{{"after", {{"slug", org.slug}, {"name", org.name},
+                                     {"sectors", org.sectors}, {"country", org.country},
+                                     {"names", org.terms.names}, {"domains", org.terms.domains},
+                                     {"ip_ranges", org.terms.ip_ranges}, {"trusted", org.trusted}}}}
+        .dump();
+}
+
+std::string enrolment_detail(enrolment const& e) {
+    return nlohmann::json{{"after", {{"org", e.org_slug}, {"name", e.name},
+                                     {"role", domain::to_string(e.role)},
+                                     {"kind", domain::to_string(e.kind)},
+                                     {"subject", e.certificate.subject},
+                                     {"not_after", e.certificate.not_after}}}}
+        .dump();
+}
+
+// Runs a use case body, turning store failures into error values.
+template <typename T, typename F>
+outcome<T> guarded(F&& body) {
+    try {
+        return body();
+    } catch (std::exception const& e) {
+        return from_store_failure(e);
+    }
+}
+
+}  // namespace
+
+error from_store_failure(std::exception const& e) {
+    auto const* f = dynamic_cast<store::failure const*>(&e);
+    if (!f) {
+        log::error("service.unexpected_exception", {{"detail", e.what()}});
+        return {error_code::internal, e.what()};
+    }
+    switch (f->kind()) {
+    case store::error_kind::conflict: return {error_code::conflict, "it exists already"};
+    case store::error_kind::invalid: return {error_code::invalid, "the database refused the data"};
+    case store::error_kind::unavailable:
+        log::warn("db.unavailable", {{"detail", f->what()}});
+        return {error_code::unavailable, "the database is unavailable; try again shortly"};
+    case store::error_kind::retryable:
+    case store::error_kind::internal: break;
+    }
+    log::error("db.failure", {{"detail", f->what()}});
+    return {error_code::internal, f->what()};
+}
+
+outcome<auth_result> identity_service::authenticate(std::string const& fingerprint) {
+    return guarded<auth_result>([&]() -> outcome<auth_result> {
+        std::optional<domain::principal> found;
+        pool_.transact([&](store::tx& t) { found = store::principal_store::find_by_fingerprint(t, fingerprint); });
+        if (!found) return auth_result{auth_status::unknown_certificate, {}};
+        if (!found->is_active()) return auth_result{auth_status::revoked, *found};
+        return auth_result{auth_status::ok, *found};
+    });
+}
+
+outcome<std::string> identity_service::add_organisation(std::string const& actor,
+                                                        domain::organisation const& org) {
+    return guarded<std::string>([&]() -> outcome<std::string> {
+        std::string id;
+        pool_.transact([&](store::tx& t) {
+            id = store::organisation_store::insert(t, org);
+            store::audit_store::append(t, {actor, "organisation.created", "organisation", org.slug,
+                                           organisation_detail(org)});
+        });
+        return id;
+    });
+}
+
+outcome<std::string> identity_service::enrol(std::string const& actor, enrolment const& e) {
+    return guarded<std::string>([&]() -> outcome<std::string> {
+        std::optional<std::string> id;
+        pool_.transact([&](store::tx& t) {
+            id = store::principal_store::insert(
+                t, {e.org_slug, e.name, e.certificate.fingerprint, e.role, e.kind,
+                    e.certificate.subject, e.certificate.not_after, e.certificate.pem});
+            if (id)
+                store::audit_store::append(t, {actor, "principal.enrolled", "principal",
+                                               e.certificate.fingerprint, enrolment_detail(e)});
+        });
+        if (!id) return error{error_code::not_found, "no organisation with slug " + e.org_slug};
+        return *id;
+    });
+}
+
+outcome<done> identity_service::revoke(std::string const& actor, std::string const& fingerprint) {
+    return guarded<done>([&]() -> outcome<done> {
+        bool revoked = false;
+        pool_.transact([&](store::tx& t) {
+            revoked = store::principal_store::revoke(t, fingerprint);
+            if (revoked)
+                store::audit_store::append(t, {actor, "principal.revoked", "principal", fingerprint,
+                                               R"({"before":"active","after":"revoked"})"});
+        });
+        if (!revoked) return error{error_code::not_found, "no active principal with that fingerprint"};
+        return done{};
+    });
+}
+
+outcome<std::optional<domain::organisation>> identity_service::find_organisation(std::string const& slug) {
+    using result = std::optional<domain::organisation>;
+    return guarded<result>([&]() -> outcome<result> {
+        result found;
+        pool_.transact([&](store::tx& t) { found = store::organisation_store::find_by_slug(t, slug); });
+        return found;
+    });
+}
+
+}  // namespace varde::service

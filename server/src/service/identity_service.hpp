@@ -1,0 +1,56 @@
+#pragma once
+// Use cases about who is on the exchange: authenticate a connection, add organisations,
+// enrol and revoke principals. Every change writes its audit entry in the same transaction.
+#include <optional>
+#include <string>
+
+#include "domain/identity.hpp"
+#include "service/outcome.hpp"
+
+namespace varde::store {
+class pg_pool;
+}
+
+namespace varde::service {
+
+// The facts about a client certificate that enrolment records (read by net/x509).
+struct certificate_facts {
+    std::string fingerprint;  // SHA-256 of the DER, lower-case hex
+    std::string subject;
+    std::string not_after;  // RFC 3339, UTC
+    std::string pem;
+};
+
+struct enrolment {
+    std::string org_slug;
+    std::string name;
+    domain::principal_role role = domain::principal_role::member;
+    domain::principal_kind kind = domain::principal_kind::person;
+    certificate_facts certificate;
+};
+
+enum class auth_status { ok, unknown_certificate, revoked };
+
+struct auth_result {
+    auth_status status = auth_status::unknown_certificate;
+    domain::principal who;
+};
+
+class identity_service {
+public:
+    explicit identity_service(store::pg_pool& pool) : pool_(pool) {}
+
+    outcome<auth_result> authenticate(std::string const& fingerprint);
+    outcome<std::string> add_organisation(std::string const& actor, domain::organisation const& org);
+    outcome<std::string> enrol(std::string const& actor, enrolment const& e);
+    outcome<done> revoke(std::string const& actor, std::string const& fingerprint);
+    outcome<std::optional<domain::organisation>> find_organisation(std::string const& slug);
+
+private:
+    store::pg_pool& pool_;
+};
+
+// Maps a store failure caught at the service boundary to an error value.
+error from_store_failure(std::exception const& e);
+
+}  // namespace varde::service

@@ -1,0 +1,54 @@
+#include "store/organisation_store.hpp"
+
+namespace varde::store::organisation_store {
+
+namespace {
+
+constexpr statement insert_sql{"organisation_insert", R"(
+    INSERT INTO organisation (slug, name, sectors, country, names, domains, ip_ranges, trusted)
+    VALUES ($1, $2, $3::text[], $4, $5::text[], $6::text[], $7::cidr[], $8::boolean)
+    RETURNING id)"};
+
+constexpr statement find_sql{"organisation_find", R"(
+    SELECT slug, name, sectors, country, names, domains, ip_ranges::text[], trusted
+    FROM organisation WHERE slug = $1)"};
+
+constexpr statement list_sql{"organisation_list", R"(
+    SELECT slug, name, sectors, country, names, domains, ip_ranges::text[], trusted
+    FROM organisation ORDER BY slug)"};
+
+domain::organisation from_row(row const& r) {
+    domain::organisation org;
+    org.slug = r.text(0);
+    org.name = r.text(1);
+    org.sectors = r.text_array(2);
+    org.country = r.text(3);
+    org.terms.names = r.text_array(4);
+    org.terms.domains = r.text_array(5);
+    org.terms.ip_ranges = r.text_array(6);
+    org.trusted = r.boolean(7);
+    return org;
+}
+
+}  // namespace
+
+std::string insert(tx& t, domain::organisation const& org) {
+    return t.exec_one(insert_sql, {org.slug, org.name, to_pg_array(org.sectors), org.country,
+                                   to_pg_array(org.terms.names), to_pg_array(org.terms.domains),
+                                   to_pg_array(org.terms.ip_ranges), org.trusted ? "true" : "false"})
+        .text(0);
+}
+
+std::optional<domain::organisation> find_by_slug(tx& t, std::string const& slug) {
+    auto r = t.exec_maybe(find_sql, {slug});
+    if (!r) return std::nullopt;
+    return from_row(*r);
+}
+
+std::vector<domain::organisation> list_all(tx& t) {
+    std::vector<domain::organisation> out;
+    for (auto const& r : t.exec(list_sql)) out.push_back(from_row(r));
+    return out;
+}
+
+}  // namespace varde::store::organisation_store

@@ -1,0 +1,113 @@
+#include "store/pg_pool.hpp"
+
+#include <pqxx/pqxx>
+#include <unordered_set>
+
+#include "store/errors.hpp"
+#include "store/pg_errors.hpp"
+#include "store/tx_impl.hpp"
+#include "util/log.hpp"
+
+namespace varde::store {
+
+struct pg_pool::slot {
+    std::unique_ptr<pqxx::connection> conn;
+    std::unordered_set<std::string> prepared;
+};
+
+namespace {
+
+constexpr int max_attempts = 4;
+
+std::string with_connect_timeout(std::string const& url, std::chrono::seconds timeout) {
+    if (url.find("connect_timeout=") != std::string::npos) return url;
+    char sep = url.find('?') == std::string::npos ? '?' : '&';
+    return url + sep + "connect_timeout=" + std::to_string(timeout.count());
+}
+
+char const* begin_sql(isolation level) {
+    switch (level) {
+    case isolation::repeatable_read: return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    case isolation::serializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+    case isolation::read_committed: break;
+    }
+    return "BEGIN";
+}
+
+}  // namespace
+
+pg_pool::pg_pool(pool_options options) : options_(std::move(options)) {
+    options_.url = with_connect_timeout(options_.url, options_.connect_timeout);
+    for (std::size_t i = 0; i < options_.size; ++i) free_.push_back(std::make_unique<slot>());
+}
+
+pg_pool::~pg_pool() = default;
+
+std::unique_ptr<pg_pool::slot> pg_pool::acquire() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !free_.empty(); });
+    auto s = std::move(free_.back());
+    free_.pop_back();
+    return s;
+}
+
+void pg_pool::release(std::unique_ptr<slot> s) {
+    {
+        std::lock_guard lock(mutex_);
+        free_.push_back(std::move(s));
+    }
+    available_.notify_one();
+}
+
+void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, isolation level) {
+    try {
+        if (!s.conn || !s.conn->is_open()) {
+            s.prepared.clear();
+            s.conn = std::make_unique<pqxx::connection>(options_.url);
+        }
+        // A nontransaction with explicit BEGIN/COMMIT lets us choose the isolation level
+        // per call; pqxx::work fixes it at compile time.
+        pqxx::nontransaction raw(*s.conn);
+        raw.exec(begin_sql(level));
+        tx::impl impl{raw, *s.conn, s.prepared};
+        tx t(impl);
+        try {
+            work(t);
+        } catch (...) {
+            if (s.conn->is_open()) raw.exec("ROLLBACK");
+            throw;
+        }
+        raw.exec("COMMIT");
+    } catch (...) {
+        if (s.conn && !s.conn->is_open()) s.conn.reset();
+        rethrow_as_store_failure();
+    }
+}
+
+void pg_pool::transact(std::function<void(tx&)> const& work, isolation level) {
+    auto s = acquire();
+    struct give_back {
+        pg_pool& pool;
+        std::unique_ptr<slot>& s;
+        ~give_back() { pool.release(std::move(s)); }
+    } guard{*this, s};
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return run_once(*s, work, level);
+        } catch (failure const& f) {
+            if (f.kind() != error_kind::retryable || attempt == max_attempts) throw;
+            log::debug("db.retry", {{"attempt", attempt}, {"detail", f.what()}});
+        }
+    }
+}
+
+bool pg_pool::ping() {
+    try {
+        transact([](tx& t) { t.exec_script("SELECT 1"); });
+        return true;
+    } catch (failure const&) {
+        return false;
+    }
+}
+
+}  // namespace varde::store

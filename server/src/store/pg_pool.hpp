@@ -1,0 +1,54 @@
+#pragma once
+// A fixed set of PostgreSQL connections, each leased to one thread at a time (libpqxx
+// connections are not thread-safe). Connections are made lazily and made again after a
+// failure, so the node survives a database that is down at start or goes away later.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/tx.hpp"
+
+namespace varde::store {
+
+struct pool_options {
+    std::string url;  // libpq connection URI
+    std::size_t size = 4;
+    std::chrono::seconds connect_timeout{3};
+};
+
+enum class isolation { read_committed, repeatable_read, serializable };
+
+class pg_pool {
+public:
+    explicit pg_pool(pool_options options);
+    ~pg_pool();
+    pg_pool(pg_pool const&) = delete;
+    pg_pool& operator=(pg_pool const&) = delete;
+
+    // Runs `work` in one transaction and commits it. Serialization failures and deadlocks are
+    // run again (so `work` must only touch the database and its own locals); other errors
+    // surface as store::failure. A commit whose outcome is unknown is never retried.
+    void transact(std::function<void(tx&)> const& work, isolation level = isolation::read_committed);
+
+    // True when a connection can be leased and answers a trivial query.
+    bool ping();
+
+    std::string const& url() const { return options_.url; }
+
+private:
+    struct slot;
+    std::unique_ptr<slot> acquire();
+    void release(std::unique_ptr<slot> s);
+    void run_once(slot& s, std::function<void(tx&)> const& work, isolation level);
+
+    pool_options options_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<slot>> free_;
+};
+
+}  // namespace varde::store

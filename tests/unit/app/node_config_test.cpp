@@ -1,0 +1,50 @@
+#include "app/node_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace varde::app {
+namespace {
+
+TEST(NodeConfig, DefaultsAreValid) {
+    auto r = load_node_config("", {}, {});
+    ASSERT_TRUE(r.config);
+    EXPECT_EQ(r.config->listen_address, "127.0.0.1");
+    EXPECT_EQ(r.config->limits.body_limit, 1u << 20);
+}
+
+TEST(NodeConfig, FlagsOverrideEnvironmentOverrideFile) {
+    std::string file = ::testing::TempDir() + "/varde-config-test.json";
+    std::ofstream(file) << R"({"port": 9000, "idle_timeout_s": 40, "body_limit": 4096})";
+    auto r = load_node_config(file, {{"VARDE_PORT", "9100"}, {"VARDE_IDLE_TIMEOUT_S", "50"}, {"VARDE_URL", "ignored"}},
+                              {{"port", "9200"}});
+    ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors.front());
+    EXPECT_EQ(r.config->port, 9200);
+    EXPECT_EQ(r.config->limits.idle_timeout, std::chrono::seconds(50));
+    EXPECT_EQ(r.config->limits.body_limit, 4096u);
+    std::remove(file.c_str());
+}
+
+TEST(NodeConfig, EveryErrorNamesItsKey) {
+    auto r = load_node_config("", {{"VARDE_PORT", "99999"}}, {{"body-limit", "12"}, {"no_such_key", "1"}, {"log-level", "loud"}});
+    EXPECT_FALSE(r.config);
+    ASSERT_EQ(r.errors.size(), 4u);
+    auto joined = r.errors[0] + r.errors[1] + r.errors[2] + r.errors[3];
+    EXPECT_NE(joined.find("'port'"), std::string::npos);
+    EXPECT_NE(joined.find("'body_limit'"), std::string::npos);
+    EXPECT_NE(joined.find("'no_such_key'"), std::string::npos);
+    EXPECT_NE(joined.find("'log_level'"), std::string::npos);
+}
+
+TEST(NodeConfig, UnreadableOrNonObjectFileIsAnError) {
+    EXPECT_FALSE(load_node_config("/nonexistent/varde.json", {}, {}).config);
+    std::string file = ::testing::TempDir() + "/varde-config-array.json";
+    std::ofstream(file) << "[1,2]";
+    EXPECT_FALSE(load_node_config(file, {}, {}).config);
+    std::remove(file.c_str());
+}
+
+}  // namespace
+}  // namespace varde::app
