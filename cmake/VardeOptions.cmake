@@ -28,6 +28,6 @@ if(VARDE_SANITIZE)
     -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(varde_build_options INTERFACE -fsanitize=address,undefined)
 endif()
-# Asio: one shared io_context per process, no deprecated APIs, no Boost.System link shim.
+# Asio without its deprecated APIs.
 target_compile_definitions(varde_build_options INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED)

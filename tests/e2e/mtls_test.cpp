@@ -18,11 +18,17 @@ using json = nlohmann::json;
 
 class MutualTls : public ::testing::Test {
 protected:
+    // One node for the suite. A failure here must fail every test, not skip them.
     static void SetUpTestSuite() {
-        db_ = new test_database();
-        seed_examples(db_->url());
-        node_ = new test_node(node_config_for(db_->url()));
+        try {
+            db_ = new test_database();
+            seed_examples(db_->url());
+            node_ = new test_node(node_config_for(db_->url()));
+        } catch (std::exception const& e) {
+            setup_error_ = e.what();
+        }
     }
+    void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << "suite set-up failed: " << setup_error_; }
     static void TearDownTestSuite() {
         delete node_;
         delete db_;
@@ -43,8 +49,10 @@ protected:
 
     static test_database* db_;
     static test_node* node_;
+    static std::string setup_error_;
 };
 
+std::string MutualTls::setup_error_;
 test_database* MutualTls::db_ = nullptr;
 test_node* MutualTls::node_ = nullptr;
 
