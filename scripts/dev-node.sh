@@ -37,4 +37,15 @@ Varde node on https://127.0.0.1:8443 (Ctrl-C stops it). Try, from another shell:
        https://localhost:8443/v1/whoami
 
 MSG
-"$node" serve "$@"
+# The node runs as a child so that the EXIT trap can stop PostgreSQL afterwards; INT and
+# TERM sent to this script are passed on to it (it then exits 0 after a graceful stop).
+"$node" serve "$@" &
+node_pid=$!
+trap 'kill -TERM "$node_pid" 2>/dev/null || true' INT TERM
+status=0
+wait "$node_pid" || status=$?
+if kill -0 "$node_pid" 2>/dev/null; then   # woken by a signal: wait for the graceful stop
+  status=0
+  wait "$node_pid" || status=$?
+fi
+exit "$status"
