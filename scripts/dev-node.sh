@@ -22,6 +22,10 @@ if ! psql -qtA "$admin_url" -c "SELECT 1 FROM pg_database WHERE datname = 'varde
   psql -q "$admin_url" -c "CREATE DATABASE varde"
 fi
 
+# The pseudonym key is made once and kept: changing it would change every pseudonym.
+secret_file="$root/.varde/pseudonym.secret"
+[ -s "$secret_file" ] || (umask 077 && openssl rand -hex 32 > "$secret_file")
+export VARDE_PSEUDONYM_SECRET="$(cat "$secret_file")"
 export VARDE_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/varde"
 export VARDE_TLS_CERTIFICATE="$root/certs/dev/server.pem"
 export VARDE_TLS_PRIVATE_KEY="$root/certs/dev/server.key"

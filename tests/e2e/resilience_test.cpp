@@ -134,6 +134,7 @@ protected:
         // async-signal-safe calls (this process has threads).
         auto dir = pki_dir();
         std::vector<std::string> words{"varde-node", "serve", "--port", "0", "--database-url", db_.url(),
+                                       "--pseudonym-secret", "test-pseudonym-secret-0123456789abcdef",
                                        "--tls-certificate", dir + "/server.pem", "--tls-private-key",
                                        dir + "/server.key", "--tls-client-ca", dir + "/member-ca.pem"};
         std::vector<char*> argv;

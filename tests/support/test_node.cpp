@@ -35,6 +35,7 @@ app::node_config node_config_for(std::string const& database_url) {
     c.limits.handshake_timeout = std::chrono::seconds(2);
     c.limits.idle_timeout = std::chrono::seconds(5);
     c.shutdown_grace = std::chrono::seconds(5);
+    c.pseudonym_secret = "test-pseudonym-secret-0123456789abcdef";
     return c;
 }
 

@@ -15,14 +15,27 @@ namespace {
 constexpr auto migration_retry_interval = std::chrono::seconds(2);
 constexpr auto drain_poll = std::chrono::milliseconds(50);
 constexpr char const* version = "0.1.0";
+
+service::report_settings report_settings_from(node_config const& c) {
+    if (c.pseudonym_secret.empty())
+        throw std::runtime_error("pseudonym_secret is not set (VARDE_PSEUDONYM_SECRET or --pseudonym-secret): "
+                                 "pseudonymous sources need a stable node secret");
+    service::report_settings s;
+    s.original_retention_days = c.original_retention_days;
+    s.validation.max_indicators = c.max_indicators;
+    s.decoding.max_body = c.limits.body_limit;
+    return s;
+}
 }  // namespace
 
 node::node(node_config config)
     : config_(std::move(config)),
       pool_({config_.database_url, config_.db_connections}),
       identity_(pool_),
+      pseudonyms_(config_.pseudonym_secret),
+      reports_(pool_, pseudonyms_, report_settings_from(config_)),
       router_(handlers::make_routes()),
-      services_{identity_, pool_, [this] { return schema_ready_.load(); }, version},
+      services_{identity_, reports_, pool_, [this] { return schema_ready_.load(); }, version},
       tls_(net::make_server_tls_context(config_.tls)),
       ioc_(static_cast<int>(config_.io_threads)),
       workers_(config_.db_connections),

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/hmac_keyed_hash.hpp"
 #include "app/node_config.hpp"
 #include "handlers/services.hpp"
 #include "http/router.hpp"
@@ -40,6 +41,8 @@ private:
     node_config config_;
     store::pg_pool pool_;
     service::identity_service identity_;
+    hmac_keyed_hash pseudonyms_;
+    service::report_service reports_;
     http::router router_;
     std::atomic<bool> schema_ready_{false};
     std::atomic<bool> waited_{false};

@@ -68,6 +68,13 @@ std::map<std::string, setter> const& keys() {
         {"write_timeout_s", limit(&net::limits::write_timeout, 1, 3600)},
         {"max_connections", limit(&net::limits::max_connections, 1, 1000000)},
         {"shutdown_grace_s", number(&node_config::shutdown_grace, 0, 600)},
+        {"pseudonym_secret", [](node_config& c, std::string const& v) -> std::optional<std::string> {
+             if (v.size() < 32) return "must be at least 32 characters";
+             c.pseudonym_secret = v;
+             return std::nullopt;
+         }},
+        {"original_retention_days", number(&node_config::original_retention_days, 1, 3650)},
+        {"max_indicators", number(&node_config::max_indicators, 1, 100000)},
         {"log_level", [](node_config& c, std::string const& v) -> std::optional<std::string> {
              if (v != "debug" && v != "info" && v != "warn" && v != "error")
                  return "must be one of debug, info, warn, error";

@@ -23,6 +23,11 @@ struct node_config {
     std::size_t db_connections = 4;
     std::chrono::seconds shutdown_grace{10};
     std::string log_level = "info";
+    // Key of the HMAC behind pseudonymous sources; at least 32 characters, kept secret and
+    // stable (changing it changes every pseudonym). Required to serve.
+    std::string pseudonym_secret;
+    int original_retention_days = 30;  // unscrubbed submissions are purged after this
+    std::size_t max_indicators = 1000;  // per report
 };
 
 struct config_result {

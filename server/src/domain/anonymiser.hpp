@@ -28,13 +28,12 @@
 //   are no persons and stay. A URL path such as example.com/home/x is not a home path.
 // - Literal placeholders in the input are never matched and read as plain words, and scrubbing
 //   repeats (at most 4 passes) until nothing changes: scrub(scrub(x)) == scrub(x).
-#include <array>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/identity.hpp"
+#include "domain/ip_address.hpp"
 
 namespace varde::domain {
 
@@ -66,11 +65,7 @@ struct scrub_policy {
 class anonymiser {
 public:
     // One parsed entry of identifying_terms::ip_ranges.
-    struct network {
-        bool v6 = false;
-        std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first four
-        unsigned prefix = 0;
-    };
+    using network = ip_network;
 
     explicit anonymiser(identifying_terms const& terms);
 

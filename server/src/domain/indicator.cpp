@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <vector>
 
+#include "domain/ip_address.hpp"
 #include "domain/text.hpp"
 
 namespace varde::domain {
@@ -17,9 +17,6 @@ constexpr std::size_t max_local_part = 64;  // RFC 5321 §4.5.3.1.1
 constexpr std::size_t max_url = 2048;
 constexpr std::size_t max_filename = 255;
 constexpr std::size_t max_user_agent = 1024;
-
-using ipv4_bytes = std::array<std::uint8_t, 4>;
-using ipv6_groups = std::array<std::uint16_t, 8>;
 
 constexpr std::array<std::string_view, 12> type_names = {
     "ipv4", "ipv6", "cidr",   "domain",   "url",        "email",
@@ -37,15 +34,8 @@ bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x
 bool all_digits(std::string_view s) { return std::all_of(s.begin(), s.end(), is_digit); }
 bool is_ldh(char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; }
 
-int hex_value(char c) {
-    if (is_digit(c)) return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// A decimal of 1..max_digits digits without a leading zero, so "010" is never read as octal
-// the way inet_aton would read it.
+// A decimal of 1..max_digits digits (a port, an AS number) without a leading zero, refused for
+// the same reason as in IPv4 parts: some parsers would read it as octal.
 std::optional<std::uint64_t> parse_decimal(std::string_view s, std::size_t max_digits) {
     if (s.empty() || s.size() > max_digits || !all_digits(s)) return std::nullopt;
     if (s.size() > 1 && s.front() == '0') return std::nullopt;
@@ -54,147 +44,23 @@ std::optional<std::uint64_t> parse_decimal(std::string_view s, std::size_t max_d
     return value;
 }
 
-std::optional<ipv4_bytes> parse_ipv4(std::string_view s) {
-    ipv4_bytes out{};
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        auto dot = s.find('.');
-        bool last = i + 1 == out.size();
-        if (last != (dot == std::string_view::npos)) return std::nullopt;
-        auto part = parse_decimal(s.substr(0, dot), 3);
-        if (!part || *part > 255) return std::nullopt;
-        out[i] = static_cast<std::uint8_t>(*part);
-        s.remove_prefix(last ? s.size() : dot + 1);
-    }
-    return out;
-}
-
-std::string format_ipv4(ipv4_bytes const& b) {
-    return std::to_string(b[0]) + '.' + std::to_string(b[1]) + '.' + std::to_string(b[2]) + '.' +
-           std::to_string(b[3]);
-}
-
-// Colon-separated groups of 1-4 hex digits; the last may be a dotted quad when allowed.
-std::optional<std::vector<std::uint16_t>> parse_groups(std::string_view s, bool allow_ipv4) {
-    std::vector<std::uint16_t> out;
-    while (!s.empty() && out.size() <= 8) {
-        auto colon = s.find(':');
-        auto piece = s.substr(0, colon);
-        if (colon == std::string_view::npos && allow_ipv4 && piece.find('.') != piece.npos) {
-            auto v4 = parse_ipv4(piece);
-            if (!v4) return std::nullopt;
-            out.push_back(static_cast<std::uint16_t>((*v4)[0] << 8 | (*v4)[1]));
-            out.push_back(static_cast<std::uint16_t>((*v4)[2] << 8 | (*v4)[3]));
-            break;
-        }
-        if (piece.empty() || piece.size() > 4) return std::nullopt;
-        unsigned group = 0;
-        for (char c : piece) {
-            if (hex_value(c) < 0) return std::nullopt;
-            group = group * 16 + static_cast<unsigned>(hex_value(c));
-        }
-        out.push_back(static_cast<std::uint16_t>(group));
-        if (colon == std::string_view::npos) break;
-        s.remove_prefix(colon + 1);
-        if (s.empty()) return std::nullopt;  // a trailing single ':'
-    }
-    if (out.size() > 8) return std::nullopt;
-    return out;
-}
-
-std::optional<ipv6_groups> parse_ipv6(std::string_view s) {
-    ipv6_groups out{};
-    auto gap = s.find("::");
-    if (gap == std::string_view::npos) {
-        auto all = parse_groups(s, true);
-        if (!all || all->size() != out.size()) return std::nullopt;
-        std::copy(all->begin(), all->end(), out.begin());
-        return out;
-    }
-    if (s.find("::", gap + 1) != std::string_view::npos) return std::nullopt;
-    auto head = parse_groups(s.substr(0, gap), false);
-    auto tail = parse_groups(s.substr(gap + 2), true);
-    // "::" stands for at least one zero group (RFC 4291 §2.2).
-    if (!head || !tail || head->size() + tail->size() > out.size() - 1) return std::nullopt;
-    std::copy(head->begin(), head->end(), out.begin());
-    std::copy(tail->begin(), tail->end(), out.end() - static_cast<std::ptrdiff_t>(tail->size()));
-    return out;
-}
-
-// RFC 5952 §4: lower-case hex without leading zeros; the longest run (first on a tie) of two
-// or more zero groups becomes "::". §5: ::ffff:0:0/96 keeps its IPv4 dotted tail.
-std::string format_ipv6(ipv6_groups const& g) {
-    bool mapped =
-        std::all_of(g.begin(), g.begin() + 5, [](auto x) { return x == 0; }) && g[5] == 0xffff;
-    std::size_t hex_count = mapped ? 6 : 8;
-    std::size_t best_start = hex_count, best_len = 1;
-    for (std::size_t i = 0; i < hex_count;) {
-        std::size_t j = i;
-        while (j < hex_count && g[j] == 0) ++j;
-        if (j - i > best_len) best_start = i, best_len = j - i;
-        i = j == i ? i + 1 : j;
-    }
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < hex_count;) {
-        if (i == best_start) {
-            out += "::";
-            i += best_len;
-            continue;
-        }
-        if (!out.empty() && out.back() != ':') out += ':';
-        std::string group;
-        for (unsigned v = g[i]; group.empty() || v != 0; v /= 16)
-            group.insert(0, 1, digits[v % 16]);
-        out += group;
-        ++i;
-    }
-    if (mapped) {
-        if (out.back() != ':') out += ':';
-        out += format_ipv4({static_cast<std::uint8_t>(g[6] >> 8), static_cast<std::uint8_t>(g[6]),
-                            static_cast<std::uint8_t>(g[7] >> 8), static_cast<std::uint8_t>(g[7])});
-    }
-    return out;
-}
-
-// Clears every bit after the first `prefix` bits of a big-endian address.
-template <typename Word, std::size_t N>
-std::array<Word, N> network_of(std::array<Word, N> address, std::size_t prefix) {
-    constexpr std::size_t width = sizeof(Word) * 8;
-    for (std::size_t i = 0; i < N; ++i) {
-        std::size_t first = i * width;
-        if (prefix <= first)
-            address[i] = 0;
-        else if (prefix < first + width)
-            address[i] = static_cast<Word>(address[i] & (0xffffu << (width - (prefix - first))));
-    }
-    return address;
-}
-
 normalised normalise_cidr(std::string_view s) {
-    auto slash = s.find('/');
-    if (slash == std::string_view::npos) return invalid("CIDR block", "missing /prefix-length");
-    auto address = s.substr(0, slash);
-    bool v6 = address.find(':') != std::string_view::npos;
-    auto prefix = parse_decimal(s.substr(slash + 1), 3);
-    if (!prefix || *prefix > (v6 ? 128u : 32u))
+    auto const parsed = parse_cidr(s);
+    bool const v6 = parsed.network.address.v6;
+    switch (parsed.error) {
+    case cidr_error::none: break;
+    case cidr_error::missing_prefix: return invalid("CIDR block", "missing /prefix-length");
+    case cidr_error::bad_prefix:
         return invalid("CIDR block",
                        v6 ? "prefix length must be 0-128" : "prefix length must be 0-32");
-    std::string text, network;
-    if (v6) {
-        auto a = parse_ipv6(address);
-        if (!a) return invalid("CIDR block", "not a valid IPv6 address");
-        text = format_ipv6(*a);
-        network = format_ipv6(network_of(*a, *prefix));
-    } else {
-        auto a = parse_ipv4(address);
-        if (!a) return invalid("CIDR block", "not a valid IPv4 address");
-        text = format_ipv4(*a);
-        network = format_ipv4(network_of(*a, *prefix));
+    case cidr_error::bad_address:
+        return invalid("CIDR block", v6 ? "not a valid IPv6 address" : "not a valid IPv4 address");
     }
-    auto suffix = "/" + std::to_string(*prefix);
-    if (text != network)
-        return invalid("CIDR block", "host bits are set (the network is " + network + suffix + ")");
-    return valid(network + suffix);
+    auto const& [address, prefix] = parsed.network;
+    auto const network = to_string(network_of(address, prefix)) + "/" + std::to_string(prefix);
+    if (network_of(address, prefix) != address)
+        return invalid("CIDR block", "host bits are set (the network is " + network + ")");
+    return valid(network);
 }
 
 // Why a lower-cased name is not a DNS host name; empty when it is one.
@@ -240,7 +106,7 @@ std::optional<std::string> canonical_host_port(std::string_view s) {
         if (close == std::string_view::npos) return std::nullopt;
         auto v6 = parse_ipv6(s.substr(1, close - 1));
         if (!v6) return std::nullopt;
-        host = "[" + format_ipv6(*v6) + "]";
+        host = "[" + to_string(*v6) + "]";
         port_part = s.substr(close + 1);
     } else {
         auto colon = s.find(':');
@@ -291,7 +157,7 @@ normalised normalise_email(std::string_view s) {
 
 normalised normalise_hash(std::string_view s, std::size_t digits, std::string_view what) {
     if (s.size() != digits ||
-        !std::all_of(s.begin(), s.end(), [](char c) { return hex_value(c) >= 0; }))
+        s.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
         return invalid(what, "expected " + std::to_string(digits) + " hexadecimal digits");
     return valid(to_lower_ascii(s));
 }
@@ -340,10 +206,10 @@ normalised normalise_indicator(indicator_type type, std::string_view raw) {
     if (s.empty()) return {{}, "must not be empty"};
     switch (type) {
     case indicator_type::ipv4:
-        if (auto a = parse_ipv4(s)) return valid(format_ipv4(*a));
+        if (auto a = parse_ipv4(s)) return valid(to_string(*a));
         return invalid("IPv4 address");
     case indicator_type::ipv6:
-        if (auto a = parse_ipv6(s)) return valid(format_ipv6(*a));
+        if (auto a = parse_ipv6(s)) return valid(to_string(*a));
         return invalid("IPv6 address");
     case indicator_type::cidr: return normalise_cidr(s);
     case indicator_type::domain: return normalise_domain(s, "domain name");

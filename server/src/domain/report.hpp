@@ -1,6 +1,7 @@
 #pragma once
 // A report as a member submits it (SPEC §3), before the node adds id, status and source.
 #include "domain/indicator.hpp"
+#include "domain/pseudonym.hpp"
 #include "domain/tlp.hpp"
 #include "domain/visibility.hpp"
 
@@ -23,9 +24,7 @@ struct report_draft {
     std::string summary;  // Markdown
     tlp level = tlp::red;  // never a default on the wire: the decoder demands it
     recipients to;
-    // One of "anonymous", "pseudonymous", "attributed"; becomes domain::attribution
-    // (pseudonym.hpp) once that type exists.
-    std::string attribution = "anonymous";
+    attribution attribution_mode = attribution::anonymous;  // how the source is shown
     incident what;
     std::vector<std::string> threat_actors;
     std::vector<std::string> malware;

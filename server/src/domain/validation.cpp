@@ -1,5 +1,7 @@
 #include "domain/validation.hpp"
 
+#include "domain/timestamp.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -32,56 +34,6 @@ std::string indexed(std::string_view list, std::size_t i) {
 
 std::string too_long(std::size_t max) { return "longer than " + std::to_string(max) + " bytes"; }
 
-// A point in time as seconds and nanoseconds since 1970-01-01T00:00:00Z.
-using instant = std::pair<std::int64_t, std::int64_t>;
-
-std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t count) {
-    if (pos + count > s.size()) return std::nullopt;
-    int value = 0;
-    for (char c : s.substr(pos, count)) {
-        if (!is_digit(c)) return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    return value;
-}
-
-// "YYYY-MM-DDTHH:MM:SS" as seconds since the epoch, with calendar (leap years) and clock
-// ranges checked. Leap seconds (":60") are refused.
-std::optional<std::int64_t> parse_civil(std::string_view s) {
-    auto y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
-    auto h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-    if (!y || !mo || !d || !h || !mi || !sec) return std::nullopt;
-    if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-        return std::nullopt;
-    namespace chr = std::chrono;
-    chr::year_month_day date{chr::year{*y}, chr::month{static_cast<unsigned>(*mo)},
-                             chr::day{static_cast<unsigned>(*d)}};
-    if (!date.ok() || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
-    std::int64_t days = chr::sys_days{date}.time_since_epoch().count();
-    return days * 86400 + *h * 3600 + *mi * 60 + *sec;
-}
-
-// RFC 3339 §5.6 date-time: the civil part, an optional fraction of 1-9 digits, then "Z" or
-// "+hh:mm"/"-hh:mm". Expects the text upper-cased already (RFC 3339 allows "t" and "z").
-std::optional<instant> parse_rfc3339(std::string_view s) {
-    auto civil = parse_civil(s);
-    if (!civil) return std::nullopt;
-    std::size_t pos = 19;
-    std::int64_t nanos = 0, scale = 1000000000;
-    if (pos < s.size() && s[pos] == '.') {
-        std::size_t start = ++pos;
-        for (; pos < s.size() && is_digit(s[pos]); ++pos) nanos += (s[pos] - '0') * (scale /= 10);
-        if (pos == start || pos - start > 9) return std::nullopt;
-    }
-    if (pos + 1 == s.size() && s[pos] == 'Z') return instant{*civil, nanos};
-    if (pos + 6 != s.size() || (s[pos] != '+' && s[pos] != '-') || s[pos + 3] != ':')
-        return std::nullopt;
-    auto oh = digits(s, pos + 1, 2), om = digits(s, pos + 4, 2);
-    if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
-    std::int64_t offset = (*oh * 3600 + *om * 60) * (s[pos] == '-' ? -1 : 1);
-    return instant{*civil - offset, nanos};
-}
-
 // Keeps the first of equal items, in order.
 template <typename T, typename Key> void drop_duplicates(std::vector<T>& items, Key key) {
     std::set<decltype(key(items.front()))> seen;
@@ -102,11 +54,6 @@ void check_text(report_draft& d, validation_limits const& limits, errors& out) {
         out.push_back({"summary", too_long(limits.max_summary)});
     else if (std::any_of(d.summary.begin(), d.summary.end(), is_bad_in_text))
         out.push_back({"summary", "contains control characters"});
-}
-
-void check_attribution(std::string const& attribution, errors& out) {
-    if (attribution != "anonymous" && attribution != "pseudonymous" && attribution != "attributed")
-        out.push_back({"attribution", "must be anonymous, pseudonymous or attributed"});
 }
 
 void check_recipients(report_draft& d, recipient_directory const& dir, errors& out) {
@@ -249,7 +196,6 @@ std::vector<field_error> validate_and_normalise(report_draft& draft,
                                                 validation_limits const& limits) {
     errors out;
     check_text(draft, limits, out);
-    check_attribution(draft.attribution, out);
     check_recipients(draft, directory, out);
     check_incident(draft.what, limits, out);
     check_list("threat_actors", draft.threat_actors, free_text_item, limits, out);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "service/identity_service.hpp"
+#include "service/report_service.hpp"
 
 namespace varde::store {
 class pg_pool;
@@ -13,6 +14,7 @@ namespace varde::handlers {
 
 struct services {
     service::identity_service& identity;
+    service::report_service& reports;
     store::pg_pool& pool;
     std::function<bool()> schema_ready;  // migrations applied (false while the DB is down at start)
     std::string version;

@@ -48,9 +48,13 @@ response to_response(problem const& p, request_context const& ctx) {
 
 problem from_service_error(service::error const& e) {
     switch (e.code) {
-    case service::error_code::not_found: return {404, e.detail, {}, {}};
-    case service::error_code::conflict: return {409, e.detail, {}, {}};
-    case service::error_code::invalid: return {400, e.detail, {}, {}};
+    case service::error_code::not_found: return {e.status_hint ? e.status_hint : 404, e.detail, {}, {}};
+    case service::error_code::conflict: return {e.status_hint ? e.status_hint : 409, e.detail, {}, {}};
+    case service::error_code::invalid: {
+        problem p{e.status_hint ? e.status_hint : 400, e.detail, {}, {}};
+        for (auto const& f : e.fields) p.errors.push_back({f.field, f.message});
+        return p;
+    }
     case service::error_code::forbidden: return {403, e.detail, {}, {}};
     case service::error_code::unavailable: return {503, e.detail, {}, {}};
     case service::error_code::internal: break;

@@ -34,13 +34,17 @@ std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
 
 }  // namespace
 
+std::optional<std::string> decode_segment(std::string_view segment) { return decode(segment, false); }
+
 std::optional<split_target> parse_target(std::string_view target) {
     if (target.empty() || target.front() != '/') return std::nullopt;
     auto qpos = target.find('?');
     split_target out;
-    auto path = decode(target.substr(0, qpos), false);
-    if (!path) return std::nullopt;
-    out.path = std::move(*path);
+    // The path stays encoded: a parameter such as a URL indicator may hold an encoded '/',
+    // so segments are decoded one by one after the route has split them.
+    auto raw_path = target.substr(0, qpos);
+    if (!decode(raw_path, false)) return std::nullopt;
+    out.path = std::string(raw_path);
     if (qpos == std::string_view::npos) return out;
     std::string_view query = target.substr(qpos + 1);
     while (!query.empty()) {

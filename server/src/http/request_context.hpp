@@ -11,10 +11,10 @@ namespace varde::http {
 
 struct request_context {
     std::string method;  // "GET", "POST", ...
-    std::string path;    // decoded path, without the query: "/v1/whoami"
+    std::string path;    // the path as sent (percent-encoded), without the query: "/v1/whoami"
     std::map<std::string, std::string> query;        // decoded query parameters
     std::map<std::string, std::string> headers;      // lower-case names, only those kept
-    std::map<std::string, std::string> path_params;  // "{id}" segments of the matched route
+    std::map<std::string, std::string> path_params;  // "{id}" segments of the matched route, decoded
     std::string body;
     std::string request_id;   // random, echoed in logs and problem responses
     std::string fingerprint;  // SHA-256 of the verified client certificate
@@ -36,5 +36,7 @@ struct split_target {
     std::map<std::string, std::string> query;
 };
 std::optional<split_target> parse_target(std::string_view target);
+// Percent-decodes one path segment; nullopt if malformed or it holds NUL.
+std::optional<std::string> decode_segment(std::string_view segment);
 
 }  // namespace varde::http

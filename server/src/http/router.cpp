@@ -54,8 +54,9 @@ bool match_pattern(std::string_view pattern, std::string_view path,
         auto p = next_segment(pattern);
         auto s = next_segment(path);
         if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-            if (s.empty()) return false;
-            found.emplace(std::string(p.substr(1, p.size() - 2)), std::string(s));
+            auto value = decode_segment(s);
+            if (!value || value->empty()) return false;
+            found.emplace(std::string(p.substr(1, p.size() - 2)), std::move(*value));
         } else if (p != s) {
             return false;
         }

@@ -4,6 +4,9 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
+
+#include "domain/validation.hpp"
 
 namespace varde::service {
 
@@ -18,7 +21,9 @@ enum class error_code {
 
 struct error {
     error_code code;
-    std::string detail;  // safe to show to the caller, except for internal
+    std::string detail;                      // safe to show to the caller, except for internal
+    std::vector<domain::field_error> fields = {};  // for invalid: every offending field
+    unsigned status_hint = 0;                // a more precise HTTP status (413, 410, 422), if any
 };
 
 template <typename T>

@@ -77,14 +77,23 @@ std::optional<std::string> string_member(json const& object, std::string const& 
     return it->get<std::string>();
 }
 
+// The member if present and of `kind`; nullptr if absent, or (with an error) of another kind.
+json const* member_of_kind(json const& object, std::string const& key, json::value_t kind,
+                           std::string const& message, errors& out) {
+    auto it = object.find(key);
+    if (it == object.end()) return nullptr;
+    if (it->type() != kind) {
+        out.push_back({key, message});
+        return nullptr;
+    }
+    return &*it;
+}
+
 std::vector<std::string> string_list(json const& object, std::string const& key, errors& out) {
     std::vector<std::string> items;
-    auto it = object.find(key);
-    if (it == object.end()) return items;
-    if (!it->is_array()) {
-        out.push_back({key, "must be an array of strings"});
-        return items;
-    }
+    auto const* it =
+        member_of_kind(object, key, json::value_t::array, "must be an array of strings", out);
+    if (!it) return items;
     for (std::size_t i = 0; i < it->size(); ++i) {
         auto const& item = (*it)[i];
         if (item.is_string())
@@ -109,12 +118,9 @@ void decode_tlp(json const& body, domain::report_draft& draft, errors& out) {
 }
 
 void decode_recipients(json const& body, domain::recipients& to, errors& out) {
-    auto it = body.find("recipients");
-    if (it == body.end()) return;
-    if (!it->is_array()) {
-        out.push_back({"recipients", "must be an array of strings"});
-        return;
-    }
+    auto const* it = member_of_kind(body, "recipients", json::value_t::array,
+                                    "must be an array of strings", out);
+    if (!it) return;
     for (std::size_t i = 0; i < it->size(); ++i) {
         auto const& item = (*it)[i];
         if (!item.is_string()) {
@@ -133,12 +139,9 @@ void decode_recipients(json const& body, domain::recipients& to, errors& out) {
 }
 
 void decode_incident(json const& body, domain::incident& what, errors& out) {
-    auto it = body.find("incident");
-    if (it == body.end()) return;
-    if (!it->is_object()) {
-        out.push_back({"incident", "must be an object"});
-        return;
-    }
+    auto const* it =
+        member_of_kind(body, "incident", json::value_t::object, "must be an object", out);
+    if (!it) return;
     refuse_unknown(*it, incident_fields, "incident.", out);
     for (auto [key, target] :
          {std::pair{"category", &what.category}, std::pair{"first_seen", &what.first_seen},
@@ -175,12 +178,9 @@ void decode_indicator(json const& item, std::string const& path, domain::indicat
 }
 
 void decode_indicators(json const& body, std::vector<domain::indicator>& items, errors& out) {
-    auto it = body.find("indicators");
-    if (it == body.end()) return;
-    if (!it->is_array()) {
-        out.push_back({"indicators", "must be an array of objects"});
-        return;
-    }
+    auto const* it = member_of_kind(body, "indicators", json::value_t::array,
+                                    "must be an array of objects", out);
+    if (!it) return;
     items.resize(it->size());
     for (std::size_t i = 0; i < it->size(); ++i)
         decode_indicator((*it)[i], indexed("indicators", i), items[i], out);
@@ -194,8 +194,8 @@ void decode_fields(json const& body, domain::report_draft& d, errors& out) {
     decode_tlp(body, d, out);
     decode_recipients(body, d.to, out);
     if (auto who = string_member(body, "attribution", "", false, out)) {
-        if (*who == "anonymous" || *who == "pseudonymous" || *who == "attributed")
-            d.attribution = *who;
+        if (auto mode = domain::parse_attribution(*who))
+            d.attribution_mode = *mode;
         else
             out.push_back({"attribution", "must be anonymous, pseudonymous or attributed"});
     }
@@ -268,7 +268,7 @@ std::string encode_new_report(domain::report_draft const& d) {
     json body{{"title", d.title},
               {"summary", d.summary},
               {"tlp", domain::to_string(d.level)},
-              {"attribution", d.attribution}};
+              {"attribution", domain::to_string(d.attribution_mode)}};
     std::vector<std::string> to;
     for (auto const& org : d.to.orgs) to.push_back("org:" + org);
     for (auto const& sector : d.to.sectors) to.push_back("sector:" + sector);

@@ -126,6 +126,7 @@ TEST_F(IdentityStore, AuditLogRefusesUpdatesAndDeletes) {
     ASSERT_TRUE(ids.add_organisation("test", example_org("acme")));
     EXPECT_ANY_THROW(db.exec("UPDATE audit_log SET actor = 'someone else'"));
     EXPECT_ANY_THROW(db.exec("DELETE FROM audit_log"));
+    EXPECT_ANY_THROW(db.exec("TRUNCATE audit_log"));
 }
 
 TEST_F(IdentityStore, VerifyNamesTheFirstTamperedEntry) {

@@ -47,7 +47,7 @@ std::string only_error(report_draft d, validation_limits const& limits = {}) {
 TEST(Validation, AcceptsAMinimalGreenReport) {
     auto d = valid_draft();
     EXPECT_TRUE(check(d).empty());
-    EXPECT_EQ(d.attribution, "anonymous");
+    EXPECT_EQ(d.attribution_mode, attribution::anonymous);
 }
 
 TEST(Validation, TitleIsRequiredTrimmedAndBounded) {
@@ -73,12 +73,13 @@ TEST(Validation, SummaryIsRequiredAndBounded) {
     EXPECT_EQ(only_error(d), "summary: contains control characters");
 }
 
-TEST(Validation, AttributionMustBeOneOfThreeWords) {
-    auto d = valid_draft();
-    d.attribution = "pseudonymous";
-    EXPECT_TRUE(check(d).empty());
-    d.attribution = "public";
-    EXPECT_EQ(only_error(d), "attribution: must be anonymous, pseudonymous or attributed");
+// The wire decoder refuses unknown words; every value of the enum is a valid choice.
+TEST(Validation, EveryAttributionModeIsAccepted) {
+    for (auto mode : {attribution::anonymous, attribution::pseudonymous, attribution::attributed}) {
+        auto d = valid_draft();
+        d.attribution_mode = mode;
+        EXPECT_TRUE(check(d).empty());
+    }
 }
 
 TEST(Validation, RecipientsRequiredForAmberAndStricter) {
@@ -292,7 +293,6 @@ TEST(Validation, CollectsEveryErrorTogether) {
     report_draft d;
     d.level = tlp::amber_strict;
     d.to.sectors = {"energy"};
-    d.attribution = "loud";
     d.what = {"espionage", "2018-09-31T00:00:00Z", "yesterday", "", "Norway"};
     d.attack_patterns = {"X1"};
     d.cves = {"CVE-1"};
@@ -301,7 +301,7 @@ TEST(Validation, CollectsEveryErrorTogether) {
     auto errors = check(d);
     EXPECT_EQ(fields(errors),
               (std::vector<std::string>{
-                  "title", "summary", "attribution", "recipients[0]", "incident.category",
+                  "title", "summary", "recipients[0]", "incident.category",
                   "incident.first_seen", "incident.last_seen", "incident.country",
                   "attack_patterns[0]", "cves[0]", "references[0]", "indicators[0].value"}));
 }

@@ -9,7 +9,7 @@ namespace {
 TEST(RequestTarget, SplitsAndDecodesPathAndQuery) {
     auto t = parse_target("/v1/reports?tlp=AMBER%2BSTRICT&q=a+b&empty=");
     ASSERT_TRUE(t);
-    EXPECT_EQ(t->path, "/v1/reports");
+    EXPECT_EQ(t->path, "/v1/reports");  // the path is kept encoded; see DecodesParametersAfterSplitting
     EXPECT_EQ(t->query.at("tlp"), "AMBER+STRICT");
     EXPECT_EQ(t->query.at("q"), "a b");
     EXPECT_EQ(t->query.at("empty"), "");
@@ -31,6 +31,21 @@ TEST(RoutePattern, MatchesParametersAndExactSegments) {
     EXPECT_FALSE(match_pattern("/v1/reports/{id}", "/v1/reports/a/b", params));
     EXPECT_FALSE(match_pattern("/v1/whoami", "/v1/whoami/x", params));
     EXPECT_TRUE(match_pattern("/v1/whoami", "/v1/whoami", params));
+}
+
+}  // namespace
+}  // namespace varde::http
+
+namespace varde::http {
+namespace {
+
+TEST(RoutePattern, DecodesParametersAfterSplitting) {
+    auto t = parse_target("/v1/indicators/url/https%3A%2F%2Fevil.example%2Fx");
+    ASSERT_TRUE(t);
+    std::map<std::string, std::string> params;
+    ASSERT_TRUE(match_pattern("/v1/indicators/{type}/{value}", t->path, params));
+    EXPECT_EQ(params.at("type"), "url");
+    EXPECT_EQ(params.at("value"), "https://evil.example/x");
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ TEST(ReportCodec, DecodesMinimalReport) {
     auto result = decode(minimal);
     ASSERT_TRUE(result.draft) << result.errors.size();
     EXPECT_EQ(result.draft->level, domain::tlp::green);
-    EXPECT_EQ(result.draft->attribution, "anonymous");
+    EXPECT_EQ(result.draft->attribution_mode, domain::attribution::anonymous);
 }
 
 TEST(ReportCodec, MissingTlpHasNoDefault) {
@@ -158,7 +158,7 @@ TEST(ReportCodec, ParsesRecipients) {
 TEST(ReportCodec, AttributionIsOneOfThree) {
     auto ok = decode(R"({"title":"t","summary":"s","tlp":"GREEN","attribution":"attributed"})");
     ASSERT_TRUE(ok.draft);
-    EXPECT_EQ(ok.draft->attribution, "attributed");
+    EXPECT_EQ(ok.draft->attribution_mode, domain::attribution::attributed);
     auto bad = decode(R"({"title":"t","summary":"s","tlp":"GREEN","attribution":"Anonymous"})");
     EXPECT_EQ(message_for(bad.errors, "attribution"),
               "must be anonymous, pseudonymous or attributed");
@@ -198,7 +198,7 @@ TEST(ReportCodec, FullReportDecodesValidatesAndRoundTrips) {
     auto draft = *decoded.draft;
     EXPECT_TRUE(domain::validate_and_normalise(draft, directory{}, {}).empty());
     EXPECT_EQ(draft.level, domain::tlp::amber);
-    EXPECT_EQ(draft.attribution, "pseudonymous");
+    EXPECT_EQ(draft.attribution_mode, domain::attribution::pseudonymous);
     EXPECT_EQ(draft.what.category, "intrusion");
     EXPECT_EQ(draft.what.country, "NO");
     EXPECT_EQ(draft.attack_patterns[0], "T1574.002");
@@ -219,7 +219,7 @@ TEST(ReportCodec, FullReportDecodesValidatesAndRoundTrips) {
     EXPECT_EQ(d2.level, draft.level);
     EXPECT_EQ(d2.to.orgs, draft.to.orgs);
     EXPECT_EQ(d2.to.sectors, draft.to.sectors);
-    EXPECT_EQ(d2.attribution, draft.attribution);
+    EXPECT_EQ(d2.attribution_mode, draft.attribution_mode);
     EXPECT_EQ(d2.what.first_seen, draft.what.first_seen);
     EXPECT_EQ(d2.what.last_seen, draft.what.last_seen);
     EXPECT_EQ(d2.what.sector, draft.what.sector);

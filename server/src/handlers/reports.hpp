@@ -1,0 +1,14 @@
+#pragma once
+// /v1/reports and /v1/indicators: thin mapping between HTTP and the report use cases.
+#include "handlers/services.hpp"
+#include "http/request_context.hpp"
+
+namespace varde::handlers {
+
+http::response publish_report(http::request_context const& ctx, services& s);
+http::response preview_report(http::request_context const& ctx, services& s);
+http::response get_report(http::request_context const& ctx, services& s);
+http::response list_reports(http::request_context const& ctx, services& s);
+http::response find_by_indicator(http::request_context const& ctx, services& s);
+
+}  // namespace varde::handlers

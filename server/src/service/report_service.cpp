@@ -1,0 +1,246 @@
+#include "service/report_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "domain/sharing.hpp"
+#include "service/identity_service.hpp"
+#include "service/report_query.hpp"
+#include "store/audit_store.hpp"
+#include "store/directory_store.hpp"
+#include "store/idempotency_store.hpp"
+#include "store/organisation_store.hpp"
+#include "store/pg_pool.hpp"
+#include "store/report_store.hpp"
+#include "wire/cursor.hpp"
+#include "wire/report_json.hpp"
+
+namespace varde::service {
+
+namespace rs = store::report_store;
+
+struct report_service::prepared {
+    domain::report_draft draft;
+    domain::shared_report shared;
+    domain::organisation origin;
+    std::optional<std::string> source;
+    std::vector<std::string> warnings;
+};
+
+namespace {
+
+class directory_view : public domain::recipient_directory {
+public:
+    explicit directory_view(store::directory_store::directory d) : d_(std::move(d)) {}
+    bool org_exists(std::string_view slug) const override { return d_.org_slugs.contains(std::string(slug)); }
+    bool sector_exists(std::string_view s) const override { return d_.sectors.contains(std::string(s)); }
+
+private:
+    store::directory_store::directory d_;
+};
+
+error not_found() { return {error_code::not_found, "no such report"}; }
+
+bool looks_like_uuid(std::string const& id) {
+    if (id.size() != 36) return false;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = id[i];
+        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+domain::report_meta meta_of(rs::stored_report const& r) {
+    auto level = domain::parse_tlp(r.tlp).value_or(domain::tlp::red);
+    auto status = r.status == "published" ? domain::report_status::published
+                : r.status == "retracted" ? domain::report_status::retracted
+                : r.status == "rejected"  ? domain::report_status::rejected
+                                          : domain::report_status::pending;
+    return {r.origin_org, level, r.to, status};
+}
+
+// The one place that picks the view of a report for a reader: the domain decides whether the
+// reader sees it as its owner does (originator, operators) or as a member.
+std::string render(rs::stored_report const& r, domain::principal const& who,
+                   std::optional<std::vector<std::string>> const& related = std::nullopt) {
+    wire::report_header h{r.id, r.status, r.tlp, r.source_display, r.created_at, r.published_at};
+    if (!domain::sees_as_owner(who, meta_of(r))) return wire::member_view(h, r.shared_json, related);
+    wire::owner_extras x{r.to, r.attribution, r.redactions_json, r.warnings_json, std::nullopt, std::nullopt};
+    if (who.is_operator()) {
+        x.origin_org = r.origin_org;
+        x.original_body = r.original_body;
+    }
+    return wire::owner_view(h, r.shared_json, x, related);
+}
+
+std::vector<std::string> single_out_warnings(store::pg_pool& pool, domain::incident const& what, int threshold) {
+    if (what.sector.empty() || what.country.empty()) return {};
+    std::int64_t peers = 0;
+    pool.transact([&](store::tx& t) { peers = store::directory_store::count_orgs(t, what.sector, what.country); });
+    if (peers >= threshold) return {};
+    return {"fewer than " + std::to_string(threshold) + " member organisations are in sector '" + what.sector +
+            "' in " + what.country + ": the sector and country of this report may identify you to other "
+            "members; consider leaving them out"};
+}
+
+// The originator always sees its own report; naming itself as a recipient would only tell
+// the other recipients who wrote it.
+void drop_self_from_recipients(domain::report_draft& d, std::string const& own_slug) {
+    std::erase(d.to.orgs, own_slug);
+}
+
+}  // namespace
+
+outcome<report_service::prepared> report_service::prepare(domain::principal const& who, std::string const& body) {
+    auto decoded = wire::decode_new_report(body, settings_.decoding);
+    if (!decoded.draft) return error{error_code::invalid, "the report is not valid; see errors", decoded.errors};
+    prepared p{std::move(*decoded.draft), {}, {}, std::nullopt, {}};
+    std::optional<domain::organisation> origin;
+    std::optional<store::directory_store::directory> dir;
+    try {
+        pool_.transact([&](store::tx& t) {
+            origin = store::organisation_store::find_by_slug(t, who.org_slug);
+            dir = store::directory_store::load(t);
+        });
+        if (!origin) return error{error_code::internal, "principal's organisation is missing"};
+        drop_self_from_recipients(p.draft, who.org_slug);
+        auto errors = domain::validate_and_normalise(p.draft, directory_view(std::move(*dir)), settings_.validation);
+        if (!errors.empty()) return error{error_code::invalid, "the report is not valid; see errors", std::move(errors)};
+        domain::scrub_policy policy{p.draft.attribution_mode == domain::attribution::attributed};
+        p.shared = domain::prepare_for_sharing(p.draft, *origin, policy);
+        p.source = domain::source_display(p.draft.attribution_mode, *origin, pseudonyms_);
+        p.warnings = single_out_warnings(pool_, p.draft.what, settings_.single_out_threshold);
+        p.origin = std::move(*origin);
+        return p;
+    } catch (std::exception const& e) {
+        return from_store_failure(e);
+    }
+}
+
+outcome<std::string> report_service::preview(domain::principal const& who, std::string const& body) {
+    auto p = prepare(who, body);
+    if (!p) return p.err();
+    auto const& v = p.value();
+    nlohmann::json out{{"shared", nlohmann::json::parse(wire::encode_shared_content(v.shared.content))},
+                       {"source", v.source ? nlohmann::json(*v.source) : nlohmann::json(nullptr)},
+                       {"tlp", domain::to_string(v.draft.level)},
+                       {"redactions", nlohmann::json::parse(wire::encode_redactions(v.shared.redactions))},
+                       {"warnings", v.warnings}};
+    return out.dump();
+}
+
+namespace {
+
+rs::new_report to_row(domain::principal const& who, domain::report_draft const& d,
+                      domain::shared_report const& shared, std::optional<std::string> const& source,
+                      std::vector<std::string> const& warnings, bool trusted, std::string const& body,
+                      int retention_days) {
+    rs::new_report r;
+    r.origin_org = who.org_slug;
+    r.submitted_by = who.id;
+    r.tlp = std::string(domain::to_string(d.level));
+    r.to = d.to;
+    r.status = trusted ? "published" : "pending";
+    r.attribution = std::string(domain::to_string(d.attribution_mode));
+    r.source_display = source;
+    r.category = d.what.category;
+    r.sector = d.what.sector;
+    r.country = d.what.country;
+    r.first_seen = d.what.first_seen;
+    r.last_seen = d.what.last_seen;
+    r.shared_json = wire::encode_shared_content(shared.content);
+    r.redactions_json = wire::encode_redactions(shared.redactions);
+    r.warnings_json = wire::encode_warnings(warnings);
+    r.original_body = body;
+    r.original_retention_days = retention_days;
+    for (auto const& i : shared.content.indicators) r.indicators.emplace_back(domain::to_string(i.type), i.value);
+    return r;
+}
+
+std::string audit_detail(rs::new_report const& r) {
+    return nlohmann::json{{"after", {{"status", r.status}, {"tlp", r.tlp}, {"attribution", r.attribution}}}}.dump();
+}
+
+}  // namespace
+
+outcome<created> report_service::publish(domain::principal const& who, std::string const& body,
+                                         std::optional<std::string> const& idempotency_key) {
+    auto p = prepare(who, body);
+    if (!p) return p.err();
+    auto const& v = p.value();
+    auto row = to_row(who, v.draft, v.shared, v.source, v.warnings, v.origin.trusted, body,
+                      settings_.original_retention_days);
+    std::optional<store::idempotency_store::stored_answer> earlier;
+    created answer;
+    try {
+        pool_.transact([&](store::tx& t) {
+            if (idempotency_key) {
+                earlier = store::idempotency_store::claim(t, who.id, *idempotency_key, body);
+                if (earlier) return;  // a retry: nothing new is written
+            }
+            auto id = rs::insert(t, row);
+            store::audit_store::append(t, {who.fingerprint, row.status == "published" ? "report.published" : "report.submitted",
+                                           "report", id, audit_detail(row)});
+            answer.body = render(*rs::find(t, id, who), who);
+            if (idempotency_key) store::idempotency_store::complete(t, who.id, *idempotency_key, 201, answer.body);
+        });
+    } catch (std::exception const& e) {
+        return from_store_failure(e);
+    }
+    if (earlier && !earlier->same_request)
+        return error{error_code::conflict, "this Idempotency-Key was used for a different request", {}, 422};
+    if (earlier) return created{earlier->status, earlier->body};
+    return answer;
+}
+
+outcome<std::string> report_service::get(domain::principal const& who, std::string const& id) {
+    if (!looks_like_uuid(id)) return not_found();
+    std::optional<rs::stored_report> found;
+    std::vector<std::string> related;
+    try {
+        pool_.transact([&](store::tx& t) {
+            found = rs::find(t, id, who);
+            if (found && found->access == "full") related = rs::related(t, id, who, 50);
+        }, store::isolation::repeatable_read);
+    } catch (std::exception const& e) {
+        return from_store_failure(e);
+    }
+    if (!found) return not_found();
+    if (found->access == "gone") return error{error_code::not_found, "this report was retracted", {}, 410};
+    return render(*found, who, related);
+}
+
+outcome<std::string> report_service::list(domain::principal const& who, query_params const& params) {
+    auto parsed = parse_list_query(params, settings_.max_page);
+    if (!parsed.errors.empty()) return error{error_code::invalid, "bad query parameters; see errors", parsed.errors};
+    auto const& q = parsed.query;
+    std::vector<rs::stored_report> rows;
+    try {
+        pool_.transact([&](store::tx& t) { rows = rs::list(t, who, q.filter, q.before, q.limit + 1); });
+    } catch (std::exception const& e) {
+        return from_store_failure(e);
+    }
+    std::optional<std::string> next;
+    if (rows.size() > q.limit) {
+        rows.resize(q.limit);
+        next = wire::encode_cursor(rows.back().seq);
+    }
+    std::string out = "{\"items\":[";
+    for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);
+    out += "],\"next_cursor\":" + (next ? nlohmann::json(*next).dump() : std::string("null")) + "}";
+    return out;
+}
+
+outcome<std::string> report_service::by_indicator(domain::principal const& who, std::string const& type,
+                                                  std::string const& value) {
+    auto normalised = value;
+    if (auto e = normalise_indicator_filter(type, normalised, "value"))
+        return error{error_code::invalid, "not a valid indicator; see errors", {*e}};
+    auto page = list(who, {{"indicator_type", type}, {"indicator_value", normalised},
+                           {"limit", std::to_string(settings_.max_page)}});
+    if (!page) return page.err();
+    auto items = nlohmann::json::parse(page.value())["items"];
+    return nlohmann::json{{"type", type}, {"value", normalised}, {"reports", items}}.dump();
+}
+
+}  // namespace varde::service

@@ -1,0 +1,59 @@
+#pragma once
+// Use cases of reports (SPEC §3–5): publish, preview, read one, list, search by indicator.
+// Every read goes through the store's visibility filter (the SQL mirror of
+// domain::access_to); an invisible report is "not found", exactly like a missing one.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "domain/identity.hpp"
+#include "domain/pseudonym.hpp"
+#include "domain/validation.hpp"
+#include "service/outcome.hpp"
+#include "wire/report_codec.hpp"
+
+namespace varde::store {
+class pg_pool;
+}
+
+namespace varde::service {
+
+struct report_settings {
+    domain::validation_limits validation;
+    wire::decode_limits decoding;
+    int original_retention_days = 30;
+    // Fewer member organisations than this in the report's sector and country: warn.
+    int single_out_threshold = 3;
+    std::size_t max_page = 200;
+};
+
+struct created {
+    unsigned status = 201;  // or the first answer's status, for a retried Idempotency-Key
+    std::string body;
+};
+
+using query_params = std::map<std::string, std::string>;
+
+class report_service {
+public:
+    report_service(store::pg_pool& pool, domain::keyed_hash const& pseudonyms, report_settings settings)
+        : pool_(pool), pseudonyms_(pseudonyms), settings_(std::move(settings)) {}
+
+    outcome<created> publish(domain::principal const& who, std::string const& body,
+                             std::optional<std::string> const& idempotency_key);
+    outcome<std::string> preview(domain::principal const& who, std::string const& body);
+    outcome<std::string> get(domain::principal const& who, std::string const& id);
+    outcome<std::string> list(domain::principal const& who, query_params const& query);
+    outcome<std::string> by_indicator(domain::principal const& who, std::string const& type,
+                                      std::string const& value);
+
+private:
+    struct prepared;
+    outcome<prepared> prepare(domain::principal const& who, std::string const& body);
+
+    store::pg_pool& pool_;
+    domain::keyed_hash const& pseudonyms_;
+    report_settings settings_;
+};
+
+}  // namespace varde::service

@@ -1,0 +1,22 @@
+#pragma once
+// What the node knows about its membership, for validating recipients and for warning a
+// submitter whose report would single it out.
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "store/tx.hpp"
+
+namespace varde::store::directory_store {
+
+struct directory {
+    std::set<std::string> org_slugs;
+    std::set<std::string> sectors;  // every sector some member organisation is in
+};
+
+directory load(tx& t);
+
+// How many member organisations are in this sector and country.
+std::int64_t count_orgs(tx& t, std::string const& sector, std::string const& country);
+
+}  // namespace varde::store::directory_store

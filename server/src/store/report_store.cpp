@@ -1,0 +1,156 @@
+#include "store/report_store.hpp"
+
+namespace varde::store::report_store {
+
+namespace {
+
+// The columns every read returns, in the order read_row expects. $1..$4 are always the
+// reading principal: organisation slug, its sectors, its kind, whether it is an operator.
+#define VARDE_REPORT_COLUMNS                                                                   \
+    "r.id, report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, "        \
+    "r.status, $1, $2::text[], $3, $4::boolean), r.status, r.tlp, r.attribution, "             \
+    "r.source_display, r.origin_org, r.recipient_orgs, r.recipient_sectors, "                 \
+    "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "          \
+    "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "        \
+    "r.shared_json, r.redactions_json, r.warnings_json, r.seq "
+
+#define VARDE_VISIBLE(level)                                                                    \
+    "report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, r.status, "    \
+    "$1, $2::text[], $3, $4::boolean) " level
+
+constexpr statement insert_sql{"report_insert", R"(
+    INSERT INTO report (origin_org, submitted_by, tlp, recipient_orgs, recipient_sectors, status,
+                        attribution, source_display, category, sector, country, first_seen,
+                        last_seen, shared_json, redactions_json, warnings_json, published_at)
+    VALUES ($1, $2::uuid, $3, $4::text[], $5::text[], $6, $7, $8, nullif($9, ''), nullif($10, ''),
+            nullif($11, ''), nullif($12, '')::timestamptz, nullif($13, '')::timestamptz, $14, $15,
+            $16, CASE WHEN $6 = 'published' THEN now() END)
+    RETURNING id)"};
+
+constexpr statement insert_original_sql{"report_original_insert", R"(
+    INSERT INTO report_original (report_id, body, purge_after)
+    VALUES ($1::uuid, $2, now() + make_interval(days => $3::integer)))"};
+
+constexpr statement insert_indicators_sql{"report_indicators_insert", R"(
+    INSERT INTO report_indicator (report_id, type, value)
+    SELECT $1::uuid, t, v FROM unnest($2::text[], $3::text[]) AS x(t, v)
+    ON CONFLICT DO NOTHING)"};
+
+constexpr statement insert_event_sql{"report_event_insert",
+    "INSERT INTO report_event (report_id, kind) VALUES ($1::uuid, $2)"};
+
+constexpr statement find_sql{"report_find",
+    "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END "
+    "FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
+    "WHERE r.id = $5::uuid AND " VARDE_VISIBLE("<> 'none'")};
+
+constexpr statement list_sql{"report_list",
+    "SELECT " VARDE_REPORT_COLUMNS ", NULL FROM report r "
+    "WHERE " VARDE_VISIBLE("= 'full'") R"(
+      AND ($5::text IS NULL OR r.tlp = $5)
+      AND ($6::text IS NULL OR r.category = $6)
+      AND ($7::text IS NULL OR r.sector = $7)
+      AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM report_indicator i WHERE i.report_id = r.id
+                                       AND i.type = $8 AND ($9::text IS NULL OR i.value = $9)))
+      AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)
+      AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)
+      AND ($12::text IS NULL OR r.status = $12)
+      AND ($13::bigint IS NULL OR r.seq < $13::bigint)
+    ORDER BY r.seq DESC LIMIT $14::integer)"};
+
+constexpr statement related_sql{"report_related",
+    "SELECT DISTINCT r.id, r.seq FROM report_indicator mine "
+    "JOIN report_indicator other ON other.type = mine.type AND other.value = mine.value "
+    "AND other.report_id <> mine.report_id "
+    "JOIN report r ON r.id = other.report_id "
+    "WHERE mine.report_id = $5::uuid AND " VARDE_VISIBLE("= 'full'")
+    " ORDER BY r.seq DESC LIMIT $6::integer"};
+
+constexpr statement purge_sql{"report_original_purge",
+    "WITH gone AS (DELETE FROM report_original WHERE purge_after < now() RETURNING 1) "
+    "SELECT count(*) FROM gone"};
+
+#undef VARDE_REPORT_COLUMNS
+#undef VARDE_VISIBLE
+
+std::vector<param> principal_params(domain::principal const& who) {
+    return {who.org_slug, to_pg_array(who.org_sectors), std::string(domain::to_string(who.kind)),
+            who.is_operator() ? "true" : "false"};
+}
+
+param optional_param(std::optional<std::string> const& v) { return v ? param(*v) : std::nullopt; }
+
+stored_report read_row(row const& r) {
+    stored_report s;
+    s.id = r.text(0);
+    s.access = r.text(1);
+    s.status = r.text(2);
+    s.tlp = r.text(3);
+    s.attribution = r.text(4);
+    s.source_display = r.opt_text(5);
+    s.origin_org = r.text(6);
+    s.to = {r.text_array(7), r.text_array(8)};
+    s.created_at = r.text(9);
+    s.published_at = r.opt_text(10);
+    s.shared_json = r.text(11);
+    s.redactions_json = r.text(12);
+    s.warnings_json = r.text(13);
+    s.seq = r.int64(14);
+    s.original_body = r.opt_text(15);
+    return s;
+}
+
+}  // namespace
+
+std::string insert(tx& t, new_report const& r) {
+    auto id = t.exec_one(insert_sql, {r.origin_org, r.submitted_by, r.tlp, to_pg_array(r.to.orgs),
+                                      to_pg_array(r.to.sectors), r.status, r.attribution,
+                                      optional_param(r.source_display), r.category, r.sector,
+                                      r.country, r.first_seen, r.last_seen, r.shared_json,
+                                      r.redactions_json, r.warnings_json})
+                  .text(0);
+    t.exec(insert_original_sql, {id, r.original_body, std::to_string(r.original_retention_days)});
+    std::vector<std::string> types, values;
+    for (auto const& [type, value] : r.indicators) {
+        types.push_back(type);
+        values.push_back(value);
+    }
+    if (!types.empty()) t.exec(insert_indicators_sql, {id, to_pg_array(types), to_pg_array(values)});
+    if (r.status == "published") t.exec(insert_event_sql, {id, "report.published"});
+    return id;
+}
+
+std::optional<stored_report> find(tx& t, std::string const& id, domain::principal const& who) {
+    auto params = principal_params(who);
+    params.push_back(id);
+    auto r = t.exec_maybe(find_sql, params);
+    if (!r) return std::nullopt;
+    return read_row(*r);
+}
+
+std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter const& f,
+                                std::optional<std::int64_t> before_seq, std::size_t limit) {
+    auto params = principal_params(who);
+    for (auto const* v : {&f.tlp, &f.category, &f.sector, &f.indicator_type, &f.indicator_value,
+                          &f.since, &f.until, &f.status})
+        params.push_back(optional_param(*v));
+    params.push_back(before_seq ? param(std::to_string(*before_seq)) : std::nullopt);
+    params.push_back(std::to_string(limit));
+    std::vector<stored_report> out;
+    for (auto const& r : t.exec(list_sql, params)) out.push_back(read_row(r));
+    return out;
+}
+
+std::vector<std::string> related(tx& t, std::string const& id, domain::principal const& who,
+                                 std::size_t limit) {
+    auto params = principal_params(who);
+    params.push_back(id);
+    params.push_back(std::to_string(limit));
+    std::vector<std::string> out;
+    for (auto const& r : t.exec(related_sql, params)) out.push_back(r.text(0));
+    return out;
+}
+
+std::int64_t purge_originals(tx& t) { return t.exec_one(purge_sql).int64(0); }
+
+}  // namespace varde::store::report_store

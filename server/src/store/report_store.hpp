@@ -1,0 +1,70 @@
+#pragma once
+// Reports in PostgreSQL. Every read takes the reading principal and filters with the SQL
+// function report_access (migrations/0002), the mirror of domain::access_to, so a list,
+// a search or "related" never loads what the principal may not see.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/identity.hpp"
+#include "domain/visibility.hpp"
+#include "store/tx.hpp"
+
+namespace varde::store::report_store {
+
+struct new_report {
+    std::string origin_org;
+    std::string submitted_by;  // principal id
+    std::string tlp;
+    domain::recipients to;
+    std::string status;  // pending | published
+    std::string attribution;
+    std::optional<std::string> source_display;
+    std::string category, sector, country, first_seen, last_seen;  // empty: not given
+    std::string shared_json, redactions_json, warnings_json;
+    std::string original_body;
+    int original_retention_days = 30;
+    std::vector<std::pair<std::string, std::string>> indicators;  // shared (type, value)
+};
+
+// Inserts the report, its original, its shared indicators and, when it is published at
+// once, its event; returns the new id.
+std::string insert(tx& t, new_report const& r);
+
+struct stored_report {
+    std::string id;
+    std::string access;  // full | gone | none, for the reading principal
+    std::string status, tlp, attribution;
+    std::optional<std::string> source_display;
+    std::string origin_org;
+    domain::recipients to;
+    std::string created_at;
+    std::optional<std::string> published_at;
+    std::string shared_json, redactions_json, warnings_json;
+    std::optional<std::string> original_body;  // operators only, until purged
+    std::int64_t seq = 0;
+};
+
+// nullopt when no such report exists or its access is 'none' (the two look the same).
+std::optional<stored_report> find(tx& t, std::string const& id, domain::principal const& who);
+
+struct list_filter {
+    std::optional<std::string> tlp, category, sector, indicator_type, indicator_value;
+    std::optional<std::string> since, until;  // created_at bounds, RFC 3339
+    std::optional<std::string> status;        // owners and operators may ask for other statuses
+};
+
+// Reports with full access, newest first, keyset-paginated by seq (< before_seq).
+std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter const& f,
+                                std::optional<std::int64_t> before_seq, std::size_t limit);
+
+// Ids (and titles' shared views) of visible reports that share an indicator with report `id`.
+std::vector<std::string> related(tx& t, std::string const& id, domain::principal const& who,
+                                 std::size_t limit);
+
+// Deletes originals past their retention; returns how many.
+std::int64_t purge_originals(tx& t);
+
+}  // namespace varde::store::report_store

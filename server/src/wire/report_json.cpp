@@ -1,0 +1,96 @@
+#include "wire/report_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace varde::wire {
+
+namespace {
+
+using json = nlohmann::json;
+
+void put_if(json& j, char const* key, std::string const& value) {
+    if (!value.empty()) j[key] = value;
+}
+
+json encode_incident(domain::incident const& i) {
+    json j = json::object();
+    put_if(j, "category", i.category);
+    put_if(j, "first_seen", i.first_seen);
+    put_if(j, "last_seen", i.last_seen);
+    put_if(j, "sector", i.sector);
+    put_if(j, "country", i.country);
+    return j;
+}
+
+json encode_indicators(std::vector<domain::indicator> const& list) {
+    json out = json::array();
+    for (auto const& i : list) {
+        json j{{"type", domain::to_string(i.type)}, {"value", i.value}, {"role", domain::to_string(i.role)}};
+        put_if(j, "note", i.note);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+// The node's fields, as the start of a JSON object without its closing brace.
+std::string header_prefix(report_header const& h) {
+    json j{{"id", h.id}, {"status", h.status}, {"tlp", h.tlp}, {"created_at", h.created_at}};
+    j["source"] = h.source ? json(*h.source) : json(nullptr);
+    j["published_at"] = h.published_at ? json(*h.published_at) : json(nullptr);
+    auto text = j.dump();
+    text.pop_back();  // '}'
+    return text;
+}
+
+// Joins the header and the stored content object (both non-empty objects).
+std::string splice(report_header const& h, std::string_view content, std::string_view tail) {
+    std::string out = header_prefix(h);
+    out += ',';
+    out.append(content.substr(1, content.size() - 2));  // without '{' and '}'
+    out.append(tail);
+    out += '}';
+    return out;
+}
+
+std::string related_tail(std::optional<std::vector<std::string>> const& related) {
+    return related ? ",\"related\":" + json(*related).dump() : std::string();
+}
+
+}  // namespace
+
+std::string encode_shared_content(domain::report_draft const& c) {
+    json j{{"title", c.title}, {"summary", c.summary}, {"incident", encode_incident(c.what)},
+           {"threat_actors", c.threat_actors}, {"malware", c.malware},
+           {"attack_patterns", c.attack_patterns}, {"cves", c.cves}, {"references", c.references},
+           {"indicators", encode_indicators(c.indicators)}};
+    return j.dump();
+}
+
+std::string encode_redactions(std::vector<domain::field_redaction> const& redactions) {
+    json out = json::array();
+    for (auto const& r : redactions) out.push_back({{"field", r.field}, {"kind", r.kind}, {"original", r.original}});
+    return out.dump();
+}
+
+std::string encode_warnings(std::vector<std::string> const& warnings) { return json(warnings).dump(); }
+
+std::string member_view(report_header const& h, std::string_view shared_json,
+                        std::optional<std::vector<std::string>> const& related) {
+    return splice(h, shared_json, related_tail(related));
+}
+
+std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& x,
+                       std::optional<std::vector<std::string>> const& related) {
+    json recipients = json::array();
+    for (auto const& o : x.to.orgs) recipients.push_back("org:" + o);
+    for (auto const& s : x.to.sectors) recipients.push_back("sector:" + s);
+    json extra{{"recipients", recipients}, {"attribution", x.attribution},
+               {"redactions", json::parse(x.redactions_json)}, {"warnings", json::parse(x.warnings_json)}};
+    if (x.origin_org) extra["origin_org"] = *x.origin_org;
+    if (x.original_body) extra["original"] = json::parse(*x.original_body, nullptr, false);
+    auto text = extra.dump();
+    std::string tail = "," + text.substr(1, text.size() - 2) + related_tail(related);
+    return splice(h, shared_json, tail);
+}
+
+}  // namespace varde::wire
