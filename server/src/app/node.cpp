@@ -14,6 +14,7 @@ namespace asio = net::asio;
 namespace {
 constexpr auto migration_retry_interval = std::chrono::seconds(2);
 constexpr auto drain_poll = std::chrono::milliseconds(50);
+constexpr auto purge_interval = std::chrono::minutes(10);
 constexpr char const* version = "0.1.0";
 
 service::report_settings report_settings_from(node_config const& c) {
@@ -40,7 +41,8 @@ node::node(node_config config)
       ioc_(static_cast<int>(config_.io_threads)),
       workers_(config_.db_connections),
       migration_retry_(ioc_),
-      drain_timer_(ioc_) {
+      drain_timer_(ioc_),
+      purge_timer_(ioc_) {
     env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_);
 }
 
@@ -54,6 +56,7 @@ unsigned short node::start() {
     listener_ = std::make_shared<net::listener>(ioc_, net::tcp::endpoint(address, config_.port), env_);
     try_migrate();
     listener_->run();
+    schedule_purge();
     for (std::size_t i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { ioc_.run(); });
     auto port = listener_->local_endpoint().port();
     log::info("node.started", {{"address", config_.listen_address}, {"port", port},
@@ -91,10 +94,29 @@ void node::schedule_migration_retry() {
     });
 }
 
+// Unscrubbed originals are kept for operators only until their retention ends (SPEC §5).
+void node::schedule_purge() {
+    purge_timer_.expires_after(purge_interval);
+    purge_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec || env_->stopping) return;
+        asio::post(workers_, [this] {
+            if (schema_ready_) {
+                auto purged = reports_.purge_expired_originals();
+                if (!purged) log::warn("reports.purge_failed", {{"detail", purged.err().detail}});
+                else if (purged.value() > 0) log::info("reports.originals_purged", {{"count", purged.value()}});
+            }
+        });
+        schedule_purge();
+    });
+}
+
 void node::stop() {
     if (env_->stopping.exchange(true)) return;
     log::info("node.stopping", {{"open_connections", env_->registry.size()}});
-    asio::post(ioc_, [this] { migration_retry_.cancel(); });
+    asio::post(ioc_, [this] {
+        migration_retry_.cancel();
+        purge_timer_.cancel();
+    });
     if (listener_) listener_->stop();
     for (auto const& s : env_->registry.snapshot()) s->stop();
     asio::post(ioc_, [this] { drain(std::chrono::steady_clock::now() + config_.shutdown_grace); });

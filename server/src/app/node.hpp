@@ -37,6 +37,7 @@ private:
     void try_migrate();
     void schedule_migration_retry();
     void drain(std::chrono::steady_clock::time_point deadline);
+    void schedule_purge();
 
     node_config config_;
     store::pg_pool pool_;
@@ -54,6 +55,7 @@ private:
     std::shared_ptr<net::listener> listener_;
     net::asio::steady_timer migration_retry_;
     net::asio::steady_timer drain_timer_;
+    net::asio::steady_timer purge_timer_;
     std::vector<std::thread> io_threads_;
 };
 

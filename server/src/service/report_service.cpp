@@ -243,4 +243,14 @@ outcome<std::string> report_service::by_indicator(domain::principal const& who, 
     return nlohmann::json{{"type", type}, {"value", normalised}, {"reports", items}}.dump();
 }
 
+outcome<std::int64_t> report_service::purge_expired_originals() {
+    std::int64_t purged = 0;
+    try {
+        pool_.transact([&](store::tx& t) { purged = rs::purge_originals(t); });
+    } catch (std::exception const& e) {
+        return from_store_failure(e);
+    }
+    return purged;
+}
+
 }  // namespace varde::service

@@ -46,6 +46,8 @@ public:
     outcome<std::string> list(domain::principal const& who, query_params const& query);
     outcome<std::string> by_indicator(domain::principal const& who, std::string const& type,
                                       std::string const& value);
+    // Deletes unscrubbed originals whose retention has ended; returns how many.
+    outcome<std::int64_t> purge_expired_originals();
 
 private:
     struct prepared;
