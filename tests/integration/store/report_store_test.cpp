@@ -75,5 +75,18 @@ TEST_F(ReportStore, RefusedReportWritesNothing) {
     EXPECT_TRUE(reports.publish(carol, R"({"title":"t","summary":"s","tlp":"GREEN"})", std::string("k1")));
 }
 
+TEST_F(ReportStore, WarnsWhenSectorAndCountryWouldSingleOutTheSource) {
+    auto alice = principal("alice");
+    std::string body = R"({"title":"t","summary":"s","tlp":"GREEN",
+                           "incident":{"sector":"energy","country":"NO"}})";
+    auto preview = json::parse(reports.preview(alice, body).value());
+    ASSERT_EQ(preview["warnings"].size(), 1u);  // Nordkraft is the only energy member in NO
+    EXPECT_NE(preview["warnings"][0].get<std::string>().find("energy"), std::string::npos);
+    auto created = json::parse(reports.publish(alice, body, std::nullopt).value().body);
+    EXPECT_EQ(created["warnings"], preview["warnings"]);
+    auto vague = json::parse(reports.preview(alice, R"({"title":"t","summary":"s","tlp":"GREEN"})").value());
+    EXPECT_TRUE(vague["warnings"].empty());
+}
+
 }  // namespace
 }  // namespace varde::service
