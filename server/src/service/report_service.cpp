@@ -11,6 +11,7 @@
 #include "store/organisation_store.hpp"
 #include "store/pg_pool.hpp"
 #include "store/report_store.hpp"
+#include "util/log.hpp"
 #include "wire/cursor.hpp"
 #include "wire/report_json.hpp"
 
@@ -57,6 +58,24 @@ domain::report_meta meta_of(rs::stored_report const& r) {
                 : r.status == "rejected"  ? domain::report_status::rejected
                                           : domain::report_status::pending;
     return {r.origin_org, level, r.to, status};
+}
+
+// Every row the store returns is checked again with the domain rule, the single source of
+// truth: the SQL filter only keeps the database from loading what the reader may not see.
+// If the two ever disagree, the stricter answer wins and the disagreement is logged.
+domain::access checked_access(rs::stored_report const& r, domain::principal const& who) {
+    auto by_domain = domain::access_to(who, meta_of(r));
+    auto by_sql = r.access == "full" ? domain::access::full : r.access == "gone" ? domain::access::gone
+                                                                                   : domain::access::none;
+    if (by_domain == by_sql) return by_domain;
+    log::error("visibility.mismatch", {{"report_id", r.id}, {"principal", who.id}, {"sql", r.access}});
+    return by_domain == domain::access::none || by_sql == domain::access::none ? domain::access::none
+                                                                               : domain::access::gone;
+}
+
+std::vector<rs::stored_report> only_visible(std::vector<rs::stored_report> rows, domain::principal const& who) {
+    std::erase_if(rows, [&](rs::stored_report const& r) { return checked_access(r, who) != domain::access::full; });
+    return rows;
 }
 
 // The one place that picks the view of a report for a reader: the domain decides whether the
@@ -205,8 +224,9 @@ outcome<std::string> report_service::get(domain::principal const& who, std::stri
     } catch (std::exception const& e) {
         return from_store_failure(e);
     }
-    if (!found) return not_found();
-    if (found->access == "gone") return error{error_code::not_found, "this report was retracted", {}, 410};
+    auto access = found ? checked_access(*found, who) : domain::access::none;
+    if (access == domain::access::none) return not_found();
+    if (access == domain::access::gone) return error{error_code::not_found, "this report was retracted", {}, 410};
     return render(*found, who, related);
 }
 
@@ -225,6 +245,7 @@ outcome<std::string> report_service::list(domain::principal const& who, query_pa
         rows.resize(q.limit);
         next = wire::encode_cursor(rows.back().seq);
     }
+    rows = only_visible(std::move(rows), who);
     std::string out = "{\"items\":[";
     for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);
     out += "],\"next_cursor\":" + (next ? nlohmann::json(*next).dump() : std::string("null")) + "}";
