@@ -3,6 +3,7 @@
 #include "handlers/routes.hpp"
 #include "net/http_session.hpp"
 #include "net/tls_context.hpp"
+#include "net/x509.hpp"
 #include "store/errors.hpp"
 #include "store/migrator.hpp"
 #include "util/log.hpp"
@@ -16,6 +17,11 @@ constexpr auto migration_retry_interval = std::chrono::seconds(2);
 constexpr auto drain_poll = std::chrono::milliseconds(50);
 constexpr auto purge_interval = std::chrono::minutes(10);
 constexpr char const* version = "0.1.0";
+
+handlers::certificate_read read_certificate(std::string const& pem) {
+    auto r = net::read_certificate_pem(pem);
+    return {std::move(r.facts), std::move(r.error)};
+}
 
 service::report_settings report_settings_from(node_config const& c) {
     if (c.pseudonym_secret.empty())
@@ -35,14 +41,17 @@ node::node(node_config config)
       identity_(pool_),
       pseudonyms_(config_.pseudonym_secret),
       reports_(pool_, pseudonyms_, report_settings_from(config_)),
+      audit_(pool_),
       router_(handlers::make_routes()),
-      services_{identity_, reports_, pool_, [this] { return schema_ready_.load(); }, version},
+      services_{identity_, reports_, pool_, [this] { return schema_ready_.load(); }, version,
+                audit_, read_certificate},
       tls_(net::make_server_tls_context(config_.tls)),
       ioc_(static_cast<int>(config_.io_threads)),
       workers_(config_.db_connections),
       migration_retry_(ioc_),
       drain_timer_(ioc_),
-      purge_timer_(ioc_) {
+      purge_timer_(ioc_),
+      audit_head_timer_(ioc_) {
     env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_);
 }
 
@@ -57,6 +66,7 @@ unsigned short node::start() {
     try_migrate();
     listener_->run();
     schedule_purge();
+    schedule_audit_head();
     for (std::size_t i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { ioc_.run(); });
     auto port = listener_->local_endpoint().port();
     log::info("node.started", {{"address", config_.listen_address}, {"port", port},
@@ -73,6 +83,7 @@ void node::try_migrate() {
         auto report = store::migrate(config_.database_url, store::embedded_migrations());
         schema_ready_ = true;
         log::info("db.schema_ready", {{"version", report.current}, {"applied", report.applied.size()}});
+        log_audit_head();
     } catch (store::failure const& f) {
         if (f.kind() != store::error_kind::unavailable) throw;
         log::warn("db.unavailable_at_start", {{"detail", f.what()}, {"retry_s", migration_retry_interval.count()}});
@@ -110,12 +121,33 @@ void node::schedule_purge() {
     });
 }
 
+// The chain head, logged so that a copy lives outside the database: a later `audit verify`
+// whose chain no longer passes through a logged (seq, hash) shows entries were rewritten.
+void node::log_audit_head() {
+    auto head = audit_.head();
+    if (!head) return log::warn("audit.head_failed", {{"detail", head.err().detail}});
+    log::info("audit.head", {{"seq", head.value().seq}, {"hash", head.value().hash}});
+}
+
+void node::schedule_audit_head() {
+    if (config_.audit_head_interval.count() == 0) return;  // logged at start only
+    audit_head_timer_.expires_after(config_.audit_head_interval);
+    audit_head_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec || env_->stopping) return;
+        asio::post(workers_, [this] {
+            if (schema_ready_) log_audit_head();
+        });
+        schedule_audit_head();
+    });
+}
+
 void node::stop() {
     if (env_->stopping.exchange(true)) return;
     log::info("node.stopping", {{"open_connections", env_->registry.size()}});
     asio::post(ioc_, [this] {
         migration_retry_.cancel();
         purge_timer_.cancel();
+        audit_head_timer_.cancel();
     });
     if (listener_) listener_->stop();
     for (auto const& s : env_->registry.snapshot()) s->stop();

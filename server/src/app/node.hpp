@@ -38,12 +38,15 @@ private:
     void schedule_migration_retry();
     void drain(std::chrono::steady_clock::time_point deadline);
     void schedule_purge();
+    void schedule_audit_head();
+    void log_audit_head();
 
     node_config config_;
     store::pg_pool pool_;
     service::identity_service identity_;
     hmac_keyed_hash pseudonyms_;
     service::report_service reports_;
+    service::audit_service audit_;
     http::router router_;
     std::atomic<bool> schema_ready_{false};
     std::atomic<bool> waited_{false};
@@ -56,6 +59,7 @@ private:
     net::asio::steady_timer migration_retry_;
     net::asio::steady_timer drain_timer_;
     net::asio::steady_timer purge_timer_;
+    net::asio::steady_timer audit_head_timer_;
     std::vector<std::thread> io_threads_;
 };
 

@@ -28,6 +28,9 @@ struct node_config {
     std::string pseudonym_secret;
     int original_retention_days = 30;  // unscrubbed submissions are purged after this
     std::size_t max_indicators = 1000;  // per report
+    // The audit chain's head (seq, hash) is logged at start and then this often, so a copy
+    // can be kept outside the database; 0 logs it at start only.
+    std::chrono::seconds audit_head_interval{3600};
 };
 
 struct config_result {

@@ -79,13 +79,12 @@ struct compiled_terms {
 
 std::vector<span> find_spans(std::string_view raw, compiled_terms const& terms,
                              scrub_policy policy) {
-    static std::vector<std::string> const no_domains;
     std::vector<span> const placeholders = find_placeholders(raw);
     std::string folded = scan::fold(raw);
     neutralise(folded, placeholders);
     std::vector<span> found;
     std::vector<span> shields;
-    scan::scan_hosts(folded, policy.keep_org_names ? no_domains : terms.domains, found, shields);
+    scan::scan_hosts(folded, terms.domains, found, shields);
     if (!policy.keep_org_names) scan::scan_names(folded, terms.names, shields, found);
     scan::scan_emails(folded, found);
     scan::scan_phones(folded, found);

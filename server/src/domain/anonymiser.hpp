@@ -5,9 +5,11 @@
 // Decisions where the SPEC is silent:
 // - Addresses in the organisation's own IP ranges become [INTERNAL-IP], like RFC 1918 ones:
 //   to the reader both are "the victim's network". A CIDR is judged by its network address.
-// - keep_org_names (attributed reports) keeps the organisation's names AND its domains (it
-//   chose to be named, and its domain names it as clearly); e-mail addresses at those
-//   domains, accounts, home paths and the org's IP ranges are still removed.
+// - keep_org_names (attributed reports) keeps the organisation's names only (it chose to be
+//   named). Its domains and their sub-domains are still removed: host names such as
+//   vpn.nordkraft.no or intranet.nordkraft.no are internal data (SPEC §5: "personal and
+//   internal data is removed all the same"), as are e-mail addresses, accounts, home paths
+//   and the org's IP ranges.
 // - Host names of other domains are judged by the domain rule only: a look-alike such as
 //   nordkraft-login.com or nordkraft.no.evil.com stays intact, because it is an attacker's
 //   indicator other members need. File names (last label a known extension, e.g.

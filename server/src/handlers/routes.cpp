@@ -1,5 +1,7 @@
 #include "handlers/routes.hpp"
 
+#include "handlers/admin.hpp"
+#include "handlers/moderation.hpp"
 #include "handlers/reports.hpp"
 #include "handlers/system.hpp"
 
@@ -15,6 +17,16 @@ http::router make_routes() {
     r.add("GET", "/v1/reports", route_access::member, list_reports);
     r.add("GET", "/v1/reports/{id}", route_access::member, get_report);
     r.add("GET", "/v1/indicators/{type}/{value}", route_access::member, find_by_indicator);
+    r.add("POST", "/v1/reports/{id}/retract", route_access::member, retract_report);
+    r.add("POST", "/v1/reports/{id}/tlp", route_access::member, change_tlp);
+    r.add("POST", "/v1/reports/{id}/tlp-proposal/accept", route_access::member, accept_proposal);
+    r.add("POST", "/v1/reports/{id}/tlp-proposal/decline", route_access::member, decline_proposal);
+    r.add("GET", "/v1/moderation/queue", route_access::operator_, moderation_queue);
+    r.add("GET", "/v1/moderation/review", route_access::operator_, review_list);
+    r.add("POST", "/v1/reports/{id}/approve", route_access::operator_, approve_report);
+    r.add("POST", "/v1/reports/{id}/reject", route_access::operator_, reject_report);
+    r.add("POST", "/v1/reports/{id}/reviewed", route_access::operator_, mark_reviewed);
+    add_admin_routes(r);
     return r;
 }
 

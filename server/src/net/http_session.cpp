@@ -74,7 +74,9 @@ void http_session::on_handshake(beast::error_code ec) {
 }
 
 void http_session::do_read() {
-    if (stopping_) return do_close();
+    // Stopping: close at once. A TLS close would wait for the peer's close_notify, which an
+    // idle client may never send, holding the node's exit up to the handshake timeout.
+    if (stopping_) return beast::get_lowest_layer(stream_).close();
     parser_.emplace();
     parser_->body_limit(env_->lim.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(env_->lim.header_limit));

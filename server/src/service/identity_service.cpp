@@ -13,12 +13,18 @@ namespace varde::service {
 
 namespace {
 
+nlohmann::json organisation_state(domain::organisation const& org) {
+    return {{"slug", org.slug}, {"name", org.name}, {"sectors", org.sectors}, {"country", org.country},
+            {"names", org.terms.names}, {"domains", org.terms.domains}, {"ip_ranges", org.terms.ip_ranges},
+            {"trusted", org.trusted}};
+}
+
 std::string organisation_detail(domain::organisation const& org) {
-    return nlohmann::json{{"after", {{"slug", org.slug}, {"name", org.name},
-                                     {"sectors", org.sectors}, {"country", org.country},
-                                     {"names", org.terms.names}, {"domains", org.terms.domains},
-                                     {"ip_ranges", org.terms.ip_ranges}, {"trusted", org.trusted}}}}
-        .dump();
+    return nlohmann::json{{"after", organisation_state(org)}}.dump();
+}
+
+std::string organisation_change_detail(domain::organisation const& before, domain::organisation const& after) {
+    return nlohmann::json{{"before", organisation_state(before)}, {"after", organisation_state(after)}}.dump();
 }
 
 std::string enrolment_detail(enrolment const& e) {
@@ -120,6 +126,36 @@ outcome<std::optional<domain::organisation>> identity_service::find_organisation
         result found;
         pool_.transact([&](store::tx& t) { found = store::organisation_store::find_by_slug(t, slug); });
         return found;
+    });
+}
+
+outcome<std::vector<domain::organisation>> identity_service::list_organisations() {
+    using result = std::vector<domain::organisation>;
+    return guarded<result>([&]() -> outcome<result> {
+        result all;
+        pool_.transact([&](store::tx& t) { all = store::organisation_store::list_all(t); });
+        return all;
+    });
+}
+
+outcome<domain::organisation> identity_service::update_organisation(std::string const& actor,
+                                                                    std::string const& slug,
+                                                                    wire::organisation_patch const& change) {
+    return guarded<domain::organisation>([&]() -> outcome<domain::organisation> {
+        std::optional<domain::organisation> after;
+        pool_.transact([&](store::tx& t) {
+            after.reset();
+            auto before = store::organisation_store::find_for_update(t, slug);
+            if (!before) return;
+            after = *before;
+            change.apply_to(*after);
+            if (organisation_state(*after) == organisation_state(*before)) return;  // nothing to write
+            store::organisation_store::update(t, *after);
+            store::audit_store::append(t, {actor, "organisation.updated", "organisation", slug,
+                                           organisation_change_detail(*before, *after)});
+        });
+        if (!after) return error{error_code::not_found, "no organisation with slug " + slug};
+        return *after;
     });
 }
 

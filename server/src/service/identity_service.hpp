@@ -3,9 +3,11 @@
 // enrol and revoke principals. Every change writes its audit entry in the same transaction.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/identity.hpp"
 #include "service/outcome.hpp"
+#include "wire/admin_json.hpp"
 
 namespace varde::store {
 class pg_pool;
@@ -45,6 +47,11 @@ public:
     outcome<std::string> enrol(std::string const& actor, enrolment const& e);
     outcome<done> revoke(std::string const& actor, std::string const& fingerprint);
     outcome<std::optional<domain::organisation>> find_organisation(std::string const& slug);
+    outcome<std::vector<domain::organisation>> list_organisations();
+    // Applies the change to the stored organisation (locked meanwhile) and returns it as it
+    // is now; audited with before and after, unless nothing changed. not_found if no such slug.
+    outcome<domain::organisation> update_organisation(std::string const& actor, std::string const& slug,
+                                                      wire::organisation_patch const& change);
 
 private:
     store::pg_pool& pool_;

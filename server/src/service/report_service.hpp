@@ -46,6 +46,16 @@ public:
     outcome<std::string> list(domain::principal const& who, query_params const& query);
     outcome<std::string> by_indicator(domain::principal const& who, std::string const& type,
                                       std::string const& value);
+    // Moderation and changes (service/moderation.cpp). Operators only where noted; the
+    // handler routes make operator acts invisible (404) to members.
+    outcome<std::string> queue(domain::principal const& who, bool unreviewed_published);  // operators
+    outcome<std::string> approve(domain::principal const& who, std::string const& id, std::string const& body);
+    outcome<std::string> reject(domain::principal const& who, std::string const& id, std::string const& body);
+    outcome<std::string> mark_reviewed(domain::principal const& who, std::string const& id);
+    outcome<std::string> retract(domain::principal const& who, std::string const& id);
+    outcome<created> change_tlp(domain::principal const& who, std::string const& id, std::string const& body);
+    outcome<std::string> decide_proposal(domain::principal const& who, std::string const& id, bool accept);
+
     // Deletes unscrubbed originals whose retention has ended; returns how many.
     outcome<std::int64_t> purge_expired_originals();
 

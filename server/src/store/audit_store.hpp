@@ -28,6 +28,21 @@ struct stored_entry {
 
 std::vector<stored_entry> list(tx& t, std::int64_t after_seq, std::size_t limit);
 
+// Entries after after_seq, in chain order, that match every filter given (exact matches).
+struct filter {
+    std::int64_t after_seq = 0;
+    std::size_t limit = 100;
+    std::optional<std::string> action, subject_type, subject_id, actor;
+};
+std::vector<stored_entry> list(tx& t, filter const& f);
+
+// The last entry's seq and hash; {0, 64 zeros} while the log is empty.
+struct chain_head {
+    std::int64_t seq = 0;
+    std::string hash;
+};
+chain_head head(tx& t);
+
 struct verify_result {
     std::int64_t checked = 0;
     std::optional<std::int64_t> first_broken;  // seq of the first entry that does not chain

@@ -12,7 +12,7 @@ namespace {
     "r.source_display, r.origin_org, r.recipient_orgs, r.recipient_sectors, "                 \
     "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "          \
     "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "        \
-    "r.shared_json, r.redactions_json, r.warnings_json, r.seq "
+    "r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason "
 
 #define VARDE_VISIBLE(level)                                                                    \
     "report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, r.status, "    \
@@ -58,6 +58,16 @@ constexpr statement list_sql{"report_list",
       AND ($13::bigint IS NULL OR r.seq < $13::bigint)
     ORDER BY r.seq DESC LIMIT $14::integer)"};
 
+constexpr statement oldest_sql{"report_oldest",
+    "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END "
+    "FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
+    "WHERE " VARDE_VISIBLE("= 'full'") " AND r.status = $5 "
+    "AND (NOT $6::boolean OR (r.reviewed_at IS NULL AND EXISTS "
+    "     (SELECT 1 FROM organisation g WHERE g.slug = r.origin_org AND g.trusted))) "
+    "ORDER BY r.seq ASC LIMIT $7::integer"};
+
+constexpr statement lock_sql{"report_lock", "SELECT 1 FROM report WHERE id = $1::uuid FOR UPDATE"};
+
 constexpr statement related_sql{"report_related",
     "SELECT DISTINCT r.id, r.seq FROM report_indicator mine "
     "JOIN report_indicator other ON other.type = mine.type AND other.value = mine.value "
@@ -96,7 +106,8 @@ stored_report read_row(row const& r) {
     s.redactions_json = r.text(12);
     s.warnings_json = r.text(13);
     s.seq = r.int64(14);
-    s.original_body = r.opt_text(15);
+    s.reject_reason = r.opt_text(15);
+    s.original_body = r.opt_text(16);
     return s;
 }
 
@@ -150,6 +161,19 @@ std::vector<std::string> related(tx& t, std::string const& id, domain::principal
     for (auto const& r : t.exec(related_sql, params)) out.push_back(r.text(0));
     return out;
 }
+
+std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::string const& status,
+                                  bool unreviewed_trusted_only, std::size_t limit) {
+    auto params = principal_params(who);
+    params.push_back(status);
+    params.push_back(unreviewed_trusted_only ? "true" : "false");
+    params.push_back(std::to_string(limit));
+    std::vector<stored_report> out;
+    for (auto const& r : t.exec(oldest_sql, params)) out.push_back(read_row(r));
+    return out;
+}
+
+bool lock(tx& t, std::string const& id) { return t.exec_maybe(lock_sql, {id}).has_value(); }
 
 std::int64_t purge_originals(tx& t) { return t.exec_one(purge_sql).int64(0); }
 

@@ -44,6 +44,7 @@ struct stored_report {
     std::optional<std::string> published_at;
     std::string shared_json, redactions_json, warnings_json;
     std::optional<std::string> original_body;  // operators only, until purged
+    std::optional<std::string> reject_reason;
     std::int64_t seq = 0;
 };
 
@@ -63,6 +64,14 @@ std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter
 // Ids (and titles' shared views) of visible reports that share an indicator with report `id`.
 std::vector<std::string> related(tx& t, std::string const& id, domain::principal const& who,
                                  std::size_t limit);
+
+// Reports in `status` that `who` may see, oldest first (the moderation queue; with
+// unreviewed_trusted_only, published reports of trusted organisations not yet reviewed).
+std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::string const& status,
+                                  bool unreviewed_trusted_only, std::size_t limit);
+
+// Locks the report's row for the rest of the transaction; false if there is none.
+bool lock(tx& t, std::string const& id);
 
 // Deletes originals past their retention; returns how many.
 std::int64_t purge_originals(tx& t);

@@ -87,6 +87,7 @@ std::string owner_view(report_header const& h, std::string_view shared_json, own
     json extra{{"recipients", recipients}, {"attribution", x.attribution},
                {"redactions", json::parse(x.redactions_json)}, {"warnings", json::parse(x.warnings_json)}};
     if (x.origin_org) extra["origin_org"] = *x.origin_org;
+    if (x.reject_reason) extra["reject_reason"] = *x.reject_reason;
     if (x.original_body) extra["original"] = json::parse(*x.original_body, nullptr, false);
     auto text = extra.dump();
     std::string tail = "," + text.substr(1, text.size() - 2) + related_tail(related);

@@ -35,6 +35,7 @@ struct owner_extras {
     std::string warnings_json;    // stored, verbatim
     std::optional<std::string> origin_org;     // operators only: the true source
     std::optional<std::string> original_body;  // operators only, until purged
+    std::optional<std::string> reject_reason;  // the originator sees why it was rejected
 };
 
 // Member view; `related` ids are appended when given.

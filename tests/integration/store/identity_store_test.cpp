@@ -151,5 +151,18 @@ TEST_F(IdentityStore, VerifyNamesTheEntryAfterADeletedOne) {
     EXPECT_EQ(*v.first_broken, 3);
 }
 
+TEST_F(IdentityStore, VerifyNamesTheFirstOfTwoReorderedEntries) {
+    for (char c : {'a', 'b', 'c', 'd'}) ASSERT_TRUE(ids.add_organisation("test", example_org(std::string("org") + c)));
+    // Swap entries 2 and 3 whole (fields, hashes and all): each still hashes correctly on its
+    // own, but no longer chains to its predecessor.
+    db.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;"
+            "UPDATE audit_log SET seq = -seq WHERE seq IN (2, 3);"
+            "UPDATE audit_log SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq IN (-2, -3);"
+            "ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;");
+    auto v = verify(pool);
+    ASSERT_TRUE(v.first_broken);
+    EXPECT_EQ(*v.first_broken, 2);
+}
+
 }  // namespace
 }  // namespace varde::store

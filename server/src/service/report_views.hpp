@@ -1,0 +1,35 @@
+#pragma once
+// Helpers shared by the report use cases (report_service.cpp, moderation.cpp): the choice of
+// view per reader, the re-check of every row with the domain rule, and small lookups.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/validation.hpp"
+#include "domain/visibility.hpp"
+#include "service/outcome.hpp"
+#include "store/directory_store.hpp"
+#include "store/report_store.hpp"
+
+namespace varde::service::report_views {
+
+class directory_view : public domain::recipient_directory {
+public:
+    explicit directory_view(store::directory_store::directory d) : d_(std::move(d)) {}
+    bool org_exists(std::string_view slug) const override { return d_.org_slugs.contains(std::string(slug)); }
+    bool sector_exists(std::string_view s) const override { return d_.sectors.contains(std::string(s)); }
+
+private:
+    store::directory_store::directory d_;
+};
+
+error not_found();
+bool looks_like_uuid(std::string const& id);
+domain::report_meta meta_of(store::report_store::stored_report const& r);
+domain::access checked_access(store::report_store::stored_report const& r, domain::principal const& who);
+std::vector<store::report_store::stored_report> only_visible(std::vector<store::report_store::stored_report> rows,
+                                                             domain::principal const& who);
+std::string render(store::report_store::stored_report const& r, domain::principal const& who,
+                   std::optional<std::vector<std::string>> const& related = std::nullopt);
+
+}  // namespace varde::service::report_views
