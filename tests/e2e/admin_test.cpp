@@ -11,6 +11,7 @@
 #include "store/audit_store.hpp"
 #include "store/pg_pool.hpp"
 #include "test_database.hpp"
+#include "node_suite.hpp"
 #include "test_node.hpp"
 
 namespace varde::test {
@@ -32,22 +33,8 @@ std::set<std::string> fields_of(client::reply const& r) {
     return fields;
 }
 
-class Admin : public ::testing::Test {
+class Admin : public node_suite<Admin> {
 protected:
-    static void SetUpTestSuite() {
-        try {
-            db_ = new test_database();
-            seed_examples(db_->url());
-            node_ = new test_node(node_config_for(db_->url()));
-        } catch (std::exception const& e) {
-            setup_error_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() {
-        delete node_;
-        delete db_;
-    }
-    void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << "suite set-up failed: " << setup_error_; }
     // Whatever a test did, the audit chain still verifies.
     void TearDown() override {
         if (!setup_error_.empty()) return;
@@ -55,12 +42,6 @@ protected:
         EXPECT_FALSE(r.first_broken) << "audit chain broken at " << *r.first_broken;
     }
 
-    static client::reply call(std::string const& who, std::string const& method, std::string const& path,
-                              std::string const& body = {}) {
-        std::map<std::string, std::string> headers;
-        if (!body.empty()) headers.emplace("Content-Type", "application/json");
-        return node_->connect(who)->request(method, path, body, headers);
-    }
     static store::audit_store::verify_result verify_chain() {
         store::pg_pool pool({db_->url(), 1});
         store::audit_store::verify_result r;
@@ -86,14 +67,8 @@ protected:
         return json::parse(r.body).value("id", "");
     }
 
-    static test_database* db_;
-    static test_node* node_;
-    static std::string setup_error_;
 };
 
-test_database* Admin::db_ = nullptr;
-test_node* Admin::node_ = nullptr;
-std::string Admin::setup_error_;
 
 json new_org() {
     return {{"slug", "skog"},           {"name", "Skog Kraft AS"},  {"country", "no"},

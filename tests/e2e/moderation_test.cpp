@@ -9,6 +9,7 @@
 #include "store/audit_store.hpp"
 #include "store/pg_pool.hpp"
 #include "test_database.hpp"
+#include "node_suite.hpp"
 #include "test_node.hpp"
 
 namespace varde::test {
@@ -16,29 +17,9 @@ namespace {
 
 using json = nlohmann::json;
 
-class Moderation : public ::testing::Test {
+class Moderation : public node_suite<Moderation> {
 protected:
-    static void SetUpTestSuite() {
-        try {
-            db_ = new test_database();
-            seed_examples(db_->url());
-            node_ = new test_node(node_config_for(db_->url()));
-        } catch (std::exception const& e) {
-            setup_error_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() {
-        delete node_;
-        delete db_;
-    }
-    void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << "suite set-up failed: " << setup_error_; }
 
-    static client::reply call(std::string const& who, std::string const& method, std::string const& path,
-                              std::string const& body = {}) {
-        std::map<std::string, std::string> headers;
-        if (!body.empty()) headers["Content-Type"] = "application/json";
-        return node_->connect(who)->request(method, path, body, headers);
-    }
     // A report by `who`; returns its id.
     static std::string submit(std::string const& who, std::string const& tlp = "GREEN", json recipients = nullptr) {
         json r{{"title", "Ransomware via VPN"}, {"summary", "Seen at Fjordbank ASA by ops@fjordbank.example"}, {"tlp", tlp}};
@@ -51,14 +32,8 @@ protected:
         return "/v1/reports/" + id + (act.empty() ? "" : "/" + act);
     }
 
-    static test_database* db_;
-    static test_node* node_;
-    static std::string setup_error_;
 };
 
-test_database* Moderation::db_ = nullptr;
-test_node* Moderation::node_ = nullptr;
-std::string Moderation::setup_error_;
 
 TEST_F(Moderation, QueueShowsOriginalScrubbedTextAndTrueSource) {
     auto id = submit("bob");

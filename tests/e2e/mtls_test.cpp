@@ -9,6 +9,7 @@
 #include "service/identity_service.hpp"
 #include "store/pg_pool.hpp"
 #include "test_database.hpp"
+#include "node_suite.hpp"
 #include "test_node.hpp"
 
 namespace varde::test {
@@ -16,23 +17,8 @@ namespace {
 
 using json = nlohmann::json;
 
-class MutualTls : public ::testing::Test {
+class MutualTls : public node_suite<MutualTls> {
 protected:
-    // One node for the suite. A failure here must fail every test, not skip them.
-    static void SetUpTestSuite() {
-        try {
-            db_ = new test_database();
-            seed_examples(db_->url());
-            node_ = new test_node(node_config_for(db_->url()));
-        } catch (std::exception const& e) {
-            setup_error_ = e.what();
-        }
-    }
-    void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << "suite set-up failed: " << setup_error_; }
-    static void TearDownTestSuite() {
-        delete node_;
-        delete db_;
-    }
 
     // Every way a refused certificate can surface on the client: a failed handshake, or
     // (TLS 1.3, where the server checks the client's certificate after the client's
@@ -47,14 +33,8 @@ protected:
         }
     }
 
-    static test_database* db_;
-    static test_node* node_;
-    static std::string setup_error_;
 };
 
-std::string MutualTls::setup_error_;
-test_database* MutualTls::db_ = nullptr;
-test_node* MutualTls::node_ = nullptr;
 
 struct example_principal {
     char const* name;

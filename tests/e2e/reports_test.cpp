@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "test_database.hpp"
+#include "node_suite.hpp"
 #include "test_node.hpp"
 
 namespace varde::test {
@@ -29,22 +30,8 @@ json minimal_report(std::string const& tlp, json recipients = nullptr) {
     return r;
 }
 
-class Reports : public ::testing::Test {
+class Reports : public node_suite<Reports> {
 protected:
-    static void SetUpTestSuite() {
-        try {
-            db_ = new test_database();
-            seed_examples(db_->url());
-            node_ = new test_node(node_config_for(db_->url()));
-        } catch (std::exception const& e) {
-            setup_error_ = e.what();
-        }
-    }
-    static void TearDownTestSuite() {
-        delete node_;
-        delete db_;
-    }
-    void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << "suite set-up failed: " << setup_error_; }
 
     static client::reply post(std::string const& who, std::string const& body,
                               std::map<std::string, std::string> headers = {}) {
@@ -61,14 +48,8 @@ protected:
         return json::parse(r.body).value("id", "");
     }
 
-    static test_database* db_;
-    static test_node* node_;
-    static std::string setup_error_;
 };
 
-test_database* Reports::db_ = nullptr;
-test_node* Reports::node_ = nullptr;
-std::string Reports::setup_error_;
 
 TEST_F(Reports, SeedCaseReachesOtherMembersAnonymised) {
     auto body = read_text(source_dir() + "/examples/apt10-remote-access-intrusion.json");
