@@ -148,6 +148,26 @@ TEST_F(Moderation, OperatorLooseningIsOnlyAProposalUntilAccepted) {
     EXPECT_EQ(call("carol", "GET", path(second)).status, 404u);
 }
 
+TEST_F(Moderation, AProposalDiesWithItsReport) {
+    auto id = submit("alice", "RED", {"org:fjordbank"});
+    ASSERT_EQ(call("oscar", "POST", path(id, "tlp"), R"({"tlp":"GREEN"})").status, 202u);
+    ASSERT_EQ(call("alice", "POST", path(id, "retract")).status, 200u);
+    EXPECT_EQ(call("alice", "POST", path(id, "tlp-proposal/accept")).status, 409u);
+    EXPECT_EQ(call("carol", "GET", path(id)).status, 404u);  // never loosened: still 404, not 410
+}
+
+TEST_F(Moderation, RetargetingRecordsAWithdrawal) {
+    auto id = submit("alice", "AMBER+STRICT", {"org:fjordbank"});
+    ASSERT_EQ(call("alice", "POST", path(id, "tlp"), R"({"tlp":"AMBER+STRICT","recipients":["org:havn"]})").status, 200u);
+    store::pg_pool pool({db_->url(), 1});
+    std::vector<std::string> kinds;
+    pool.transact([&](store::tx& t) {
+        static constexpr store::statement events{"test_events_2", "SELECT kind FROM report_event WHERE report_id = $1::uuid ORDER BY id"};
+        for (auto const& r : t.exec(events, {id})) kinds.push_back(r.text(0));
+    });
+    EXPECT_EQ(kinds, (std::vector<std::string>{"report.published", "report.updated", "report.withdrawn"}));
+}
+
 TEST_F(Moderation, OperatorTighteningAppliesAtOnce) {
     auto id = submit("alice", "GREEN");
     auto r = call("oscar", "POST", path(id, "tlp"), R"({"tlp":"AMBER","recipients":["sector:finance"]})");

@@ -44,6 +44,7 @@ struct principal {
     std::string org_slug;
     std::string org_name;
     std::vector<std::string> org_sectors;
+    bool certificate_expired = false;  // a resumed TLS session or a long connection outlived it
 
     bool is_operator() const { return role == principal_role::operator_; }
     bool is_active() const { return status == principal_status::active; }

@@ -51,6 +51,7 @@ shared_report prepare_for_sharing(report_draft const& validated, organisation co
     auto& c = out.content;
     scrub.text(c.title, "title");
     scrub.text(c.summary, "summary");
+    scrub.text(c.what.sector, "incident.sector");  // free text: it could name the victim
     scrub.list(c.threat_actors, "threat_actors");
     scrub.list(c.malware, "malware");
     // A reference can point at the victim's own site or intranet; scrubbed like text.

@@ -21,6 +21,20 @@ std::string_view next_segment(std::string_view& rest) {
     return seg;
 }
 
+struct refusal {
+    unsigned status;
+    char const* reason;  // for the log
+    char const* detail;  // for the client
+};
+
+refusal refusal_of(service::auth_status s) {
+    switch (s) {
+    case service::auth_status::revoked: return {403, "revoked", "this certificate's principal has been revoked"};
+    case service::auth_status::expired: return {401, "expired", "this certificate has expired; ask the CERT to enrol a new one"};
+    default: return {401, "not enrolled", "this certificate is not enrolled on this node; ask the CERT to enrol it"};
+    }
+}
+
 // Looks up the principal behind the verified certificate. Every request does this, so a
 // revocation takes effect on open keep-alive connections at once, and TLS session
 // resumption can never skip it.
@@ -33,13 +47,10 @@ std::optional<response> authenticate(request_context& ctx, handlers::services& s
         ctx.principal = auth.who;
         return std::nullopt;
     }
-    bool revoked = auth.status == service::auth_status::revoked;
+    auto [status, reason, detail] = refusal_of(auth.status);
     log::warn("auth.refused", {{"request_id", ctx.request_id}, {"peer", ctx.peer},
-                               {"fingerprint", ctx.fingerprint},
-                               {"reason", revoked ? "revoked" : "not enrolled"}});
-    auto r = revoked ? to_response({403, "this certificate's principal has been revoked", {}, {}}, ctx)
-                     : to_response({401, "this certificate is not enrolled on this node; ask the "
-                                         "CERT to enrol it", {}, {}}, ctx);
+                               {"fingerprint", ctx.fingerprint}, {"reason", reason}});
+    auto r = to_response({status, detail, {}, {}}, ctx);
     r.close_connection = true;
     return r;
 }

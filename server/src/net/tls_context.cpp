@@ -18,6 +18,8 @@ constexpr char const* tls12_ciphers =
 // certificates and caches sessions.
 constexpr unsigned char session_id_context[] = "varde-node";
 
+constexpr long session_lifetime_s = 300;
+
 void require(bool ok, std::string const& what) {
     if (!ok) throw std::runtime_error("TLS setup failed: " + what);
 }
@@ -43,6 +45,9 @@ ssl::context make_server_tls_context(tls_files const& files) {
     SSL_CTX_set_verify_depth(native, 2);
     SSL_CTX_set_session_id_context(native, session_id_context, sizeof session_id_context - 1);
     SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_SERVER);
+    // A resumed session skips certificate verification, expiry included: keep sessions short.
+    // (The principal, and its certificate's expiry, are checked on every request anyway.)
+    SSL_CTX_set_timeout(native, session_lifetime_s);
     return ctx;
 }
 

@@ -73,6 +73,7 @@ outcome<auth_result> identity_service::authenticate(std::string const& fingerpri
         pool_.transact([&](store::tx& t) { found = store::principal_store::find_by_fingerprint(t, fingerprint); });
         if (!found) return auth_result{auth_status::unknown_certificate, {}};
         if (!found->is_active()) return auth_result{auth_status::revoked, *found};
+        if (found->certificate_expired) return auth_result{auth_status::expired, *found};
         return auth_result{auth_status::ok, *found};
     });
 }

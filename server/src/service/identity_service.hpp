@@ -31,7 +31,7 @@ struct enrolment {
     certificate_facts certificate;
 };
 
-enum class auth_status { ok, unknown_certificate, revoked };
+enum class auth_status { ok, unknown_certificate, revoked, expired };
 
 struct auth_result {
     auth_status status = auth_status::unknown_certificate;

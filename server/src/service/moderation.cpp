@@ -64,6 +64,17 @@ domain::sectors_of sector_lookup(store::tx& t) {
     };
 }
 
+// An operator's edit obeys the limits of a submitted report.
+std::vector<domain::field_error> check_edits(wire::approval const& a, domain::validation_limits const& limits) {
+    std::vector<domain::field_error> out;
+    auto blank = [](std::string const& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; };
+    if (a.title && (blank(*a.title) || a.title->size() > limits.max_title || a.title->find('\n') != std::string::npos))
+        out.push_back({"title", "must be one non-blank line of at most " + std::to_string(limits.max_title) + " bytes"});
+    if (a.summary && (blank(*a.summary) || a.summary->size() > limits.max_summary))
+        out.push_back({"summary", "must be non-blank and at most " + std::to_string(limits.max_summary) + " bytes"});
+    return out;
+}
+
 // Re-scrubs an operator's edit of the shared text with the originator's terms.
 std::string edited_shared_json(store::tx& t, rs::stored_report const& r, wire::approval const& a) {
     auto shared = json::parse(r.shared_json);
@@ -75,13 +86,19 @@ std::string edited_shared_json(store::tx& t, rs::stored_report const& r, wire::a
     return shared.dump();
 }
 
+// Applies a TLP change. Someone lost access unless the old audience is contained in the
+// new one, whatever the direction of the change (AMBER [A,B] -> AMBER+STRICT [A] and
+// AMBER [A] -> AMBER [B] both take the report away from somebody): then the change also
+// records report.withdrawn, which streams turn into a deletion for those who lost it.
 void apply_tlp(store::tx& t, domain::principal const& who, rs::stored_report const& r,
-               domain::report_meta const& before, domain::report_meta const& after, bool tightening) {
+               domain::report_meta const& before, domain::report_meta const& after) {
     ms::set_tlp(t, r.id, std::string(domain::to_string(after.level)), after.to);
+    ms::close_proposals(t, r.id);
     json detail{{"before", meta_json(before)}, {"after", meta_json(after)}};
     if (r.status == "published") {
         ms::append_event(t, r.id, "report.updated", detail.dump());
-        if (tightening) ms::append_event(t, r.id, "report.withdrawn", detail.dump());
+        if (!domain::is_tightening(after, before, sector_lookup(t)))
+            ms::append_event(t, r.id, "report.withdrawn", detail.dump());
     }
     audit(t, who, "report.tlp_changed", r.id, detail);
 }
@@ -138,8 +155,9 @@ outcome<std::string> report_service::approve(domain::principal const& who, std::
             if (!domain::is_tightening(before, after, sector_lookup(t)))
                 return invalid({{"tlp", "an operator may only tighten when approving; propose a loosening "
                                         "with POST /v1/reports/{id}/tlp after publication"}});
-            apply_tlp(t, who, *r, before, after, true);
+            apply_tlp(t, who, *r, before, after);
         }
+        if (auto errors = check_edits(a, settings_.validation); !errors.empty()) return invalid(errors);
         std::optional<std::string> shared;
         if (a.title || a.summary) shared = edited_shared_json(t, *r, a);
         if (!ms::approve(t, id, who.id, shared)) return wrong_status(*r, "pending");
@@ -158,6 +176,7 @@ outcome<std::string> report_service::reject(domain::principal const& who, std::s
         auto r = ms::load_for_update(t, id);
         if (!r) return not_found();
         if (!ms::reject(t, id, who.id, *reason.value)) return wrong_status(*r, "pending");
+        ms::close_proposals(t, id);
         audit(t, who, "report.rejected", id, {{"before", "pending"}, {"after", "rejected"}, {"reason", *reason.value}});
         return render(*rs::find(t, id, who), who);
     });
@@ -185,6 +204,7 @@ outcome<std::string> report_service::retract(domain::principal const& who, std::
             return error{error_code::forbidden, "only the originator or an operator may retract a report"};
         auto r = ms::load_for_update(t, id);
         if (!ms::retract(t, id)) return wrong_status(*r, "published");
+        ms::close_proposals(t, id);
         ms::append_event(t, id, "report.retracted");
         audit(t, who, "report.retracted", id, {{"before", "published"}, {"after", "retracted"}});
         return render(*rs::find(t, id, who), who);
@@ -218,7 +238,7 @@ outcome<created> report_service::change_tlp(domain::principal const& who, std::s
         }
         case domain::change_decision::apply: break;
         }
-        apply_tlp(t, who, *r, before, after, tightening);
+        apply_tlp(t, who, *r, before, after);
         return created{200, render(*rs::find(t, id, who), who)};
     });
 }
@@ -231,6 +251,7 @@ outcome<std::string> report_service::decide_proposal(domain::principal const& wh
         if (who.is_operator() || who.org_slug != seen->origin_org)
             return error{error_code::forbidden, "only the originator decides on a proposal to loosen its report"};
         auto r = ms::load_for_update(t, id);
+        if (r->status == "retracted" || r->status == "rejected") return wrong_status(*r, "pending or published");
         auto p = ms::open_proposal(t, id);
         if (!p) return error{error_code::not_found, "this report has no open TLP proposal"};
         ms::decide(t, p->id, accept);
@@ -239,7 +260,7 @@ outcome<std::string> report_service::decide_proposal(domain::principal const& wh
             after.level = domain::parse_tlp(p->tlp).value_or(before.level);
             after.to = p->to;
             if (auto errors = check_target(t, after); !errors.empty()) return invalid(errors);
-            apply_tlp(t, who, *r, before, after, domain::is_tightening(before, after, sector_lookup(t)));
+            apply_tlp(t, who, *r, before, after);
         }
         audit(t, who, accept ? "report.tlp_proposal_accepted" : "report.tlp_proposal_declined", id, {{"proposal", p->id}});
         return render(*rs::find(t, id, who), who);

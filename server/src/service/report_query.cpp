@@ -21,11 +21,12 @@ void parse_limit(std::string const& text, std::size_t max_page, list_query& q, e
     q.limit = v;
 }
 
-void parse_one(std::string const& key, std::string const& value, std::size_t max_page, list_query& q, errors& out) {
+void parse_one(std::string const& key, std::string const& value, std::size_t max_page,
+               domain::keyed_hash const& cursor_key, list_query& q, errors& out) {
     auto& f = q.filter;
     if (key == "limit") return parse_limit(value, max_page, q, out);
     if (key == "cursor") {
-        q.before = wire::decode_cursor(value);
+        q.before = wire::decode_cursor(value, cursor_key);
         if (!q.before) out.push_back({"cursor", "not a cursor this node gave out"});
         return;
     }
@@ -65,9 +66,10 @@ std::optional<domain::field_error> normalise_indicator_filter(std::string const&
     return std::nullopt;
 }
 
-parsed_query parse_list_query(std::map<std::string, std::string> const& params, std::size_t max_page) {
+parsed_query parse_list_query(std::map<std::string, std::string> const& params, std::size_t max_page,
+                              domain::keyed_hash const& cursor_key) {
     parsed_query out;
-    for (auto const& [key, value] : params) parse_one(key, value, max_page, out.query, out.errors);
+    for (auto const& [key, value] : params) parse_one(key, value, max_page, cursor_key, out.query, out.errors);
     auto& f = out.query.filter;
     if (f.indicator_value && !f.indicator_type)
         out.errors.push_back({"indicator_value", "needs indicator_type"});

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/pseudonym.hpp"
 #include "domain/validation.hpp"
 #include "store/report_store.hpp"
 
@@ -22,7 +23,8 @@ struct parsed_query {
     std::vector<domain::field_error> errors;
 };
 
-parsed_query parse_list_query(std::map<std::string, std::string> const& params, std::size_t max_page);
+parsed_query parse_list_query(std::map<std::string, std::string> const& params, std::size_t max_page,
+                              domain::keyed_hash const& cursor_key);
 
 // Checks and normalises an indicator given as type + value; an error names the field.
 std::optional<domain::field_error> normalise_indicator_filter(std::string const& type, std::string& value,

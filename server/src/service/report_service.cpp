@@ -170,7 +170,7 @@ outcome<std::string> report_service::get(domain::principal const& who, std::stri
 }
 
 outcome<std::string> report_service::list(domain::principal const& who, query_params const& params) {
-    auto parsed = parse_list_query(params, settings_.max_page);
+    auto parsed = parse_list_query(params, settings_.max_page, pseudonyms_);
     if (!parsed.errors.empty()) return error{error_code::invalid, "bad query parameters; see errors", parsed.errors};
     auto const& q = parsed.query;
     std::vector<rs::stored_report> rows;
@@ -182,7 +182,7 @@ outcome<std::string> report_service::list(domain::principal const& who, query_pa
     std::optional<std::string> next;
     if (rows.size() > q.limit) {
         rows.resize(q.limit);
-        next = wire::encode_cursor(rows.back().seq);
+        next = wire::encode_cursor(rows.back().seq, pseudonyms_);
     }
     rows = only_visible(std::move(rows), who);
     std::string out = "{\"items\":[";

@@ -53,7 +53,12 @@ std::vector<rs::stored_report> only_visible(std::vector<rs::stored_report> rows,
 std::string render(rs::stored_report const& r, domain::principal const& who,
                    std::optional<std::vector<std::string>> const& related) {
     wire::report_header h{r.id, r.status, r.tlp, r.source_display, r.created_at, r.published_at};
-    if (!domain::sees_as_owner(who, meta_of(r))) return wire::member_view(h, r.shared_json, related);
+    if (!domain::sees_as_owner(who, meta_of(r))) {
+        // Members do not see when a report was submitted: for a trusted organisation it equals
+        // published_at, and that alone would narrow the source down to the trusted few.
+        h.created_at.clear();
+        return wire::member_view(h, r.shared_json, related);
+    }
     wire::owner_extras x{r.to, r.attribution, r.redactions_json, r.warnings_json, std::nullopt, std::nullopt,
                          r.reject_reason};
     if (who.is_operator()) {

@@ -105,6 +105,8 @@ std::optional<proposal> open_proposal(tx& t, std::string const& report_id) {
     return proposal{r->text(0), r->text(1), r->text(2), r->text(3), {r->text_array(4), r->text_array(5)}};
 }
 
+void close_proposals(tx& t, std::string const& report_id) { t.exec(supersede_sql, {report_id}); }
+
 void decide(tx& t, std::string const& proposal_id, bool accepted) {
     t.exec(decide_sql, {proposal_id, accepted ? "accepted" : "declined"});
 }

@@ -41,5 +41,8 @@ std::string propose(tx& t, std::string const& report_id, std::string const& oper
                     domain::recipients const& to);
 std::optional<proposal> open_proposal(tx& t, std::string const& report_id);
 void decide(tx& t, std::string const& proposal_id, bool accepted);
+// Supersedes any open proposal: after a retraction, a rejection or a direct change it no
+// longer describes the report.
+void close_proposals(tx& t, std::string const& report_id);
 
 }  // namespace varde::store::moderation_store

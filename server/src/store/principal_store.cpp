@@ -10,7 +10,8 @@ constexpr statement insert_sql{"principal_insert", R"(
     RETURNING id)"};
 
 constexpr statement find_sql{"principal_find", R"(
-    SELECT p.id, p.name, p.fingerprint, p.role, p.kind, p.status, o.slug, o.name, o.sectors
+    SELECT p.id, p.name, p.fingerprint, p.role, p.kind, p.status, o.slug, o.name, o.sectors,
+           p.not_after < now()
     FROM principal p JOIN organisation o ON o.id = p.org_id
     WHERE p.fingerprint = $1)"};
 
@@ -30,6 +31,7 @@ domain::principal from_row(row const& r) {
     p.org_slug = r.text(6);
     p.org_name = r.text(7);
     p.org_sectors = r.text_array(8);
+    p.certificate_expired = r.boolean(9);
     return p;
 }
 

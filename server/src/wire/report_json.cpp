@@ -34,7 +34,8 @@ json encode_indicators(std::vector<domain::indicator> const& list) {
 
 // The node's fields, as the start of a JSON object without its closing brace.
 std::string header_prefix(report_header const& h) {
-    json j{{"id", h.id}, {"status", h.status}, {"tlp", h.tlp}, {"created_at", h.created_at}};
+    json j{{"id", h.id}, {"status", h.status}, {"tlp", h.tlp}};
+    if (!h.created_at.empty()) j["created_at"] = h.created_at;
     j["source"] = h.source ? json(*h.source) : json(nullptr);
     j["published_at"] = h.published_at ? json(*h.published_at) : json(nullptr);
     auto text = j.dump();

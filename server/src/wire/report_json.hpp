@@ -24,7 +24,7 @@ std::string encode_warnings(std::vector<std::string> const& warnings);
 struct report_header {
     std::string id, status, tlp;
     std::optional<std::string> source;  // the display source; nullopt for anonymous
-    std::string created_at;
+    std::string created_at;  // empty: not shown (member views)
     std::optional<std::string> published_at;
 };
 

@@ -83,6 +83,14 @@ TEST_F(IdentityStore, EnrolAuthenticateRevoke) {
     EXPECT_EQ(ids.authenticate(std::string(64, 'f')).value().status, service::auth_status::unknown_certificate);
 }
 
+TEST_F(IdentityStore, ExpiredCertificateIsRefusedEvenWhenEnrolled) {
+    ASSERT_TRUE(ids.add_organisation("test", example_org("acme")));
+    auto e = example_enrolment("acme", "old", 'c');
+    e.certificate.not_after = "2020-01-01T00:00:00Z";
+    ASSERT_TRUE(ids.enrol("test", e));
+    EXPECT_EQ(ids.authenticate(e.certificate.fingerprint).value().status, service::auth_status::expired);
+}
+
 TEST_F(IdentityStore, EnrolInUnknownOrganisationIsNotFound) {
     auto r = ids.enrol("test", example_enrolment("nobody", "x", 'b'));
     ASSERT_FALSE(r);
