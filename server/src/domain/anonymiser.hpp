@@ -10,9 +10,12 @@
 //   vpn.nordkraft.no or intranet.nordkraft.no are internal data (SPEC §5: "personal and
 //   internal data is removed all the same"), as are e-mail addresses, accounts, home paths
 //   and the org's IP ranges.
-// - Host names of other domains are judged by the domain rule only: a look-alike such as
-//   nordkraft-login.com or nordkraft.no.evil.com stays intact, because it is an attacker's
-//   indicator other members need. File names (last label a known extension, e.g.
+// - Host names of other domains keep a look-alike that merely contains the name inside a
+//   longer label (nordkraft-login.com, evilnordkraft.com): an attacker's indicator other
+//   members need. A name that is a whole first label is removed all the same
+//   (nordkraft.sharepoint.com -> [ORG].sharepoint.com, nordkraft.no.evil.com ->
+//   [ORG].no.evil.com): the victim's SaaS tenant names it, and attacker indicators travel
+//   intact in the indicator list anyway. File names (last label a known extension, e.g.
 //   nordkraft_lønn.xlsx) are not host names, so names inside them are removed.
 // - Whole-word checks: a word character is an ASCII letter or digit, or any non-ASCII code
 //   point except Unicode punctuation/symbols (« » “ ” – …, NBSP), so «Nordkraft» matches

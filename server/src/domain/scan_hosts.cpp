@@ -65,6 +65,16 @@ bool shielded(std::vector<span> const& shields, std::size_t b, std::size_t e) {
     return it != shields.begin() && std::prev(it)->end >= e;
 }
 
+// The name is the whole first label of a shielded host ("nordkraft.sharepoint.com",
+// "nordkraft.no.evil.com", or "Nordkraft.Our" with a missing space): it names the victim
+// however the rest reads, so it is removed; only names inside a longer label stay
+// ("nordkraft-login.com", "evilnordkraft.com").
+bool whole_first_label(std::string_view s, std::vector<span> const& shields, std::size_t b, std::size_t e) {
+    auto const it = std::partition_point(shields.begin(), shields.end(),
+                                         [b](span const& sh) { return sh.begin <= b; });
+    return it != shields.begin() && std::prev(it)->begin == b && e < s.size() && s[e] == '.';
+}
+
 // "@" or a defanged at sign: "[@]", "[at]", "(at)".
 std::size_t at_sign(std::string_view s, std::size_t i) {
     if (s[i] == '@') return 1;
@@ -107,8 +117,8 @@ void scan_names(std::string_view s, std::vector<std::string> const& names,
         bool const word_end = word_before(name, name.size());
         for (std::size_t at = s.find(first); at != npos; at = s.find(first, at + 1)) {
             std::size_t const end = match_name(s, at, name);
-            if (end == npos || (word_start && word_before(s, at)) ||
-                (word_end && word_at(s, end)) || shielded(shields, at, end))
+            if (end == npos || (word_start && word_before(s, at)) || (word_end && word_at(s, end)) ||
+                (shielded(shields, at, end) && !whole_first_label(s, shields, at, end)))
                 continue;
             out.push_back({at, end, redaction_kind::org});
         }

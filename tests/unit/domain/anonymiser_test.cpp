@@ -77,11 +77,13 @@ scrub_case const domain_cases[] = {
     {"«vpn.nordkraft.no»", "«[DOMAIN]»"},
     {"evilnordkraft-login.com", "evilnordkraft-login.com"},
     {"nordkraft-login.com", "nordkraft-login.com"},
-    {"nordkraft.no.evil.com", "nordkraft.no.evil.com"},
+    {"nordkraft.no.evil.com", "[ORG].no.evil.com"},
     {"notnordkraft.no", "notnordkraft.no"},
     {"evil-nordkraft.no", "evil-nordkraft.no"},
-    {"nordkraft.no-cdn.net", "nordkraft.no-cdn.net"},
-    {"nordkraft.sharepoint.com", "nordkraft.sharepoint.com"},
+    {"nordkraft.no-cdn.net", "[ORG].no-cdn.net"},
+    {"nordkraft.sharepoint.com", "[ORG].sharepoint.com"},
+    {"tenant NordKraft.onmicrosoft.com", "tenant [ORG].onmicrosoft.com"},
+    {"We at Nordkraft.Our VPN", "We at [ORG].Our VPN"},
 };
 
 scrub_case const email_cases[] = {
