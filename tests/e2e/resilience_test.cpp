@@ -99,6 +99,22 @@ TEST(Resilience, ConnectionCapRefusesTheConnectionOverIt) {
     EXPECT_TRUE(eventually_status(node, "/v1/whoami", 200));
 }
 
+TEST(Resilience, RequestRateIsLimitedPerPrincipalWith429) {
+    test_database db;
+    seed_examples(db.url());
+    auto config = node_config_for(db.url());
+    config.rate_per_s = 1;
+    config.rate_burst = 3;
+    test_node node(config);
+    auto alice = node.connect("alice");
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(alice->request("GET", "/v1/whoami").status, 200u);
+    auto refused = alice->request("GET", "/v1/whoami");
+    EXPECT_EQ(refused.status, 429u);
+    EXPECT_EQ(refused.header("retry-after"), "1");
+    EXPECT_EQ(refused.header("content-type"), "application/problem+json");
+    EXPECT_EQ(node.connect("bob")->request("GET", "/v1/whoami").status, 200u);  // others are not affected
+}
+
 TEST(Resilience, SilentClientIsDroppedAfterHandshakeTimeout) {
     test_database db;
     auto config = node_config_for(db.url());

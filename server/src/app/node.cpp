@@ -42,7 +42,7 @@ node::node(node_config config)
       pseudonyms_(config_.pseudonym_secret),
       reports_(pool_, pseudonyms_, report_settings_from(config_)),
       audit_(pool_),
-      router_(handlers::make_routes()),
+      router_(handlers::make_routes({static_cast<double>(config_.rate_per_s), static_cast<double>(config_.rate_burst)})),
       services_{identity_, reports_, pool_, [this] { return schema_ready_.load(); }, version,
                 audit_, read_certificate},
       tls_(net::make_server_tls_context(config_.tls)),

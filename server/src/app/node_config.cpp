@@ -75,6 +75,8 @@ std::map<std::string, setter> const& keys() {
          }},
         {"original_retention_days", number(&node_config::original_retention_days, 1, 3650)},
         {"max_indicators", number(&node_config::max_indicators, 1, 100000)},
+        {"rate_per_s", number(&node_config::rate_per_s, 0, 1000000)},
+        {"rate_burst", number(&node_config::rate_burst, 1, 1000000)},
         {"audit_head_interval_s", number(&node_config::audit_head_interval, 0, 604800)},
         {"log_level", [](node_config& c, std::string const& v) -> std::optional<std::string> {
              if (v != "debug" && v != "info" && v != "warn" && v != "error")

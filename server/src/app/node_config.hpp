@@ -28,6 +28,8 @@ struct node_config {
     std::string pseudonym_secret;
     int original_retention_days = 30;  // unscrubbed submissions are purged after this
     std::size_t max_indicators = 1000;  // per report
+    std::size_t rate_per_s = 50;        // requests per second per principal; 0: no limit
+    std::size_t rate_burst = 100;       // requests a principal may send at once
     // The audit chain's head (seq, hash) is logged at start and then this often, so a copy
     // can be kept outside the database; 0 logs it at start only.
     std::chrono::seconds audit_head_interval{3600};

@@ -7,9 +7,9 @@
 
 namespace varde::handlers {
 
-http::router make_routes() {
+http::router make_routes(http::rate_limit limit) {
     using http::route_access;
-    http::router r;
+    http::router r(limit);
     r.add("GET", "/v1/health", route_access::open, health);
     r.add("GET", "/v1/whoami", route_access::member, whoami);
     r.add("POST", "/v1/reports", route_access::member, publish_report);

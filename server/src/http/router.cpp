@@ -104,6 +104,13 @@ response router::dispatch(request_context& ctx, handlers::services& s) const {
         });
         if (!open_route)
             if (auto refusal = authenticate(ctx, s)) return std::move(*refusal);
+        std::chrono::seconds retry_after{0};
+        if (!limiter_->allow(ctx.fingerprint, rate_limiter::clock::now(), retry_after)) {
+            auto r = to_response({429, "too many requests from this principal; retry after " +
+                                           std::to_string(retry_after.count()) + " s", {}, {}}, ctx);
+            r.headers["Retry-After"] = std::to_string(retry_after.count());
+            return r;
+        }
         auto m = find(ctx, path_known);
         if (!m) {
             if (path_known) return to_response({405, "this resource does not allow " + ctx.method, {}, {}}, ctx);

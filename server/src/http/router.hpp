@@ -3,9 +3,11 @@
 // database), turns every failure into a problem response, and is the one place that
 // authenticates a request's principal before a handler sees it.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "http/rate_limiter.hpp"
 #include "http/request_context.hpp"
 
 namespace varde::handlers {
@@ -31,6 +33,8 @@ struct route {
 
 class router {
 public:
+    explicit router(rate_limit limit = {}) : limiter_(std::make_unique<rate_limiter>(limit)) {}
+
     void add(std::string method, std::string pattern, route_access access, handler fn);
     response dispatch(request_context& ctx, handlers::services& s) const;
 
@@ -38,6 +42,7 @@ private:
     struct match;
     std::optional<match> find(request_context& ctx, bool& path_known) const;
     std::vector<route> routes_;
+    std::unique_ptr<rate_limiter> limiter_;  // shared by all I/O threads; internally locked
 };
 
 // Matches "/v1/reports/{id}" against "/v1/reports/abc"; fills params on success.
