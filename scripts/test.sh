@@ -16,7 +16,7 @@ quick=0
 run_suite() {
   local dir=$1; shift
   "$root/scripts/build.sh" "$dir" -DVARDE_WERROR=ON -DVARDE_BUILD_TESTS=ON "$@"
-  (cd "$dir" && ctest --output-on-failure -j 2 --timeout 600)
+  (cd "$dir" && ctest --output-on-failure -j 2 --timeout 1500)
 }
 
 run_suite "$root/build-ci" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVARDE_SANITIZE=OFF
