@@ -94,7 +94,7 @@ void apply_tlp(store::tx& t, domain::principal const& who, rs::stored_report con
                domain::report_meta const& before, domain::report_meta const& after) {
     ms::set_tlp(t, r.id, std::string(domain::to_string(after.level)), after.to);
     ms::close_proposals(t, r.id);
-    json detail{{"before", meta_json(before)}, {"after", meta_json(after)}};
+    json detail{{"origin", r.origin_org}, {"before", meta_json(before)}, {"after", meta_json(after)}};
     if (r.status == "published") {
         ms::append_event(t, r.id, "report.updated", detail.dump());
         if (!domain::is_tightening(after, before, sector_lookup(t)))

@@ -1,5 +1,7 @@
 #include "store/moderation_store.hpp"
 
+#include "store/event_store.hpp"
+
 namespace varde::store::moderation_store {
 
 namespace {
@@ -26,9 +28,6 @@ constexpr statement reviewed_sql{"moderation_reviewed", R"(
     WHERE id = $1::uuid AND status = 'published' AND reviewed_at IS NULL RETURNING 1)"};
 
 constexpr statement reason_sql{"moderation_reason", "SELECT reject_reason FROM report WHERE id = $1::uuid"};
-
-constexpr statement event_sql{"moderation_event",
-    "INSERT INTO report_event (report_id, kind, detail) VALUES ($1::uuid, $2, $3::jsonb)"};
 
 constexpr statement supersede_sql{"proposal_supersede", R"(
     UPDATE tlp_proposal SET status = 'superseded', decided_at = now()
@@ -84,7 +83,7 @@ std::optional<std::string> reject_reason(tx& t, std::string const& id) {
 }
 
 void append_event(tx& t, std::string const& id, std::string const& kind, std::string const& detail_json) {
-    t.exec(event_sql, {id, kind, detail_json});
+    event_store::append(t, id, kind, detail_json);
 }
 
 std::vector<report_store::stored_report> queue(tx& t, domain::principal const& who, bool unreviewed_published,

@@ -1,5 +1,7 @@
 #include "store/report_store.hpp"
 
+#include "store/event_store.hpp"
+
 namespace varde::store::report_store {
 
 namespace {
@@ -35,9 +37,6 @@ constexpr statement insert_indicators_sql{"report_indicators_insert", R"(
     INSERT INTO report_indicator (report_id, type, value)
     SELECT $1::uuid, t, v FROM unnest($2::text[], $3::text[]) AS x(t, v)
     ON CONFLICT DO NOTHING)"};
-
-constexpr statement insert_event_sql{"report_event_insert",
-    "INSERT INTO report_event (report_id, kind) VALUES ($1::uuid, $2)"};
 
 constexpr statement find_sql{"report_find",
     "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END "
@@ -127,7 +126,7 @@ std::string insert(tx& t, new_report const& r) {
         values.push_back(value);
     }
     if (!types.empty()) t.exec(insert_indicators_sql, {id, to_pg_array(types), to_pg_array(values)});
-    if (r.status == "published") t.exec(insert_event_sql, {id, "report.published"});
+    if (r.status == "published") event_store::append(t, id, "report.published");
     return id;
 }
 

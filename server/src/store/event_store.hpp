@@ -1,0 +1,24 @@
+#pragma once
+// The event log that polls and streams read (SPEC §7). Appends are serialised by a
+// transaction-scoped advisory lock taken just before the insert and held until commit, so
+// event ids are assigned in commit order: a reader that has seen id N can never later find a
+// committed event below N (a sequence value taken before commit alone would not promise that).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/tx.hpp"
+
+namespace varde::store::event_store {
+
+void append(tx& t, std::string const& report_id, std::string const& kind, std::string const& detail_json = "{}");
+
+struct event_row {
+    std::int64_t id;
+    std::string report_id, kind, detail_json;
+};
+
+std::vector<event_row> after(tx& t, std::int64_t since, std::size_t limit);
+std::int64_t head(tx& t);  // the newest event id, 0 if none
+
+}  // namespace varde::store::event_store
