@@ -19,13 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string read_text(std::string const& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::set<std::string> fields_of(client::reply const& r) {
     std::set<std::string> fields;
     auto problem = json::parse(r.body);
@@ -204,7 +197,7 @@ TEST_F(Admin, BadUpdatesAreRefusedAndWriteNothing) {
 
 TEST_F(Admin, EnrolThenRevokeTakesEffectOnAnOpenConnection) {
     json enrol{{"org", "havn"}, {"name", "havn-ops"}, {"role", "member"}, {"kind", "person"},
-               {"certificate", read_text(pki_dir() + "/unenrolled.pem")}};
+               {"certificate", read_file(pki_dir() + "/unenrolled.pem")}};
     auto r = call("oscar", "POST", "/v1/admin/principals", enrol.dump());
     ASSERT_EQ(r.status, 201u) << r.body;
     auto fp = fingerprint_of("unenrolled");
@@ -238,7 +231,7 @@ TEST_F(Admin, EnrolThenRevokeTakesEffectOnAnOpenConnection) {
 
 TEST_F(Admin, BadEnrolmentsAreRefusedAndWriteNothing) {
     auto before = audit_size();
-    auto pem = read_text(pki_dir() + "/unenrolled.pem");
+    auto pem = read_file(pki_dir() + "/unenrolled.pem");
     json base{{"org", "havn"}, {"name", "x"}, {"role", "member"}, {"kind", "service"}, {"certificate", pem}};
     auto no_org = base;
     no_org["org"] = "nowhere";
@@ -255,7 +248,7 @@ TEST_F(Admin, BadEnrolmentsAreRefusedAndWriteNothing) {
     garbage["certificate"] = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n";
     EXPECT_EQ(fields_of(call("oscar", "POST", "/v1/admin/principals", garbage.dump())), std::set<std::string>{"certificate"});
     auto with_key = base;
-    with_key["certificate"] = pem + read_text(pki_dir() + "/unenrolled.key");
+    with_key["certificate"] = pem + read_file(pki_dir() + "/unenrolled.key");
     EXPECT_EQ(call("oscar", "POST", "/v1/admin/principals", with_key.dump()).status, 400u);
     EXPECT_EQ(call("oscar", "POST", "/v1/admin/principals/not-a-fingerprint/revoke").status, 400u);
     EXPECT_EQ(call("oscar", "POST", "/v1/admin/principals/" + std::string(64, 'a') + "/revoke").status, 404u);

@@ -109,10 +109,8 @@ TEST_F(MutualTls, RevocationTakesEffectOnAnOpenConnection) {
     auto org = ids.find_organisation("fjordbank");
     ASSERT_TRUE(org && org.value());
     // Enrol 'revokee', use it, then revoke it while its keep-alive connection is open.
-    std::ifstream in(pki_dir() + "/revokee.pem");
-    std::stringstream pem;
-    pem << in.rdbuf();
-    service::certificate_facts facts{pem_facts, "CN=revokee", "2030-01-01T00:00:00Z", pem.str()};
+    service::certificate_facts facts{pem_facts, "CN=revokee", "2030-01-01T00:00:00Z",
+                                     read_file(pki_dir() + "/revokee.pem")};
     ASSERT_TRUE(ids.enrol("test", {"fjordbank", "revokee", domain::principal_role::member,
                                    domain::principal_kind::person, facts}));
     auto c = node_->connect("revokee");

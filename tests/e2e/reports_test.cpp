@@ -16,13 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string read_text(std::string const& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 json minimal_report(std::string const& tlp, json recipients = nullptr) {
     json r{{"title", "Phishing wave"}, {"summary", "Credential phishing against members."}, {"tlp", tlp},
            {"indicators", json::array({{{"type", "domain"}, {"value", "login-portal.example.net"}}})}};
@@ -52,7 +45,7 @@ protected:
 
 
 TEST_F(Reports, SeedCaseReachesOtherMembersAnonymised) {
-    auto body = read_text(source_dir() + "/examples/apt10-remote-access-intrusion.json");
+    auto body = read_file(source_dir() + "/examples/apt10-remote-access-intrusion.json");
     auto created = post("alice", body);
     ASSERT_EQ(created.status, 201u) << created.body;
     auto mine = json::parse(created.body);

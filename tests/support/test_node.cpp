@@ -47,11 +47,15 @@ void seed_examples(std::string const& database_url) {
     if (!r.errors.empty()) throw std::runtime_error("seeding examples failed: " + r.errors.front());
 }
 
+std::string read_file(std::string const& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 std::string fingerprint_of(std::string const& name) {
-    std::ifstream in(pki_dir() + "/" + name + ".pem");
-    std::stringstream pem;
-    pem << in.rdbuf();
-    auto r = net::read_certificate_pem(pem.str());
+    auto r = net::read_certificate_pem(read_file(pki_dir() + "/" + name + ".pem"));
     if (!r.facts) throw std::runtime_error("cannot read test certificate " + name);
     return r.facts->fingerprint;
 }

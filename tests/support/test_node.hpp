@@ -17,6 +17,8 @@ client::tls_options tls_for(std::string const& name);
 app::node_config node_config_for(std::string const& database_url);
 // Enrols examples/members.json with certificates from the test PKI.
 void seed_examples(std::string const& database_url);
+// The whole content of a file (PEM files, example reports).
+std::string read_file(std::string const& path);
 // SHA-256 fingerprint of a test PKI certificate.
 std::string fingerprint_of(std::string const& name);
 

@@ -1,24 +1,13 @@
 #include "handlers/reports.hpp"
 
+#include "handlers/respond.hpp"
+
 #include "http/problem.hpp"
 #include "service/report_service.hpp"
 
 namespace varde::handlers {
 
 namespace {
-
-// A use case's answer as a response: its JSON with `status`, or its error as a problem.
-template <typename T>
-http::response answer(service::outcome<T> const& result, http::request_context const& ctx, unsigned status,
-                      std::string const& (*body_of)(T const&)) {
-    if (!result) return http::to_response(http::from_service_error(result.err()), ctx);
-    http::response r;
-    r.status = status;
-    r.body = body_of(result.value());
-    return r;
-}
-
-std::string const& itself(std::string const& s) { return s; }
 
 std::optional<http::response> require_json(http::request_context const& ctx) {
     auto it = ctx.headers.find("content-type");
@@ -32,30 +21,25 @@ http::response publish_report(http::request_context const& ctx, services& s) {
     if (auto refusal = require_json(ctx)) return *refusal;
     std::optional<std::string> key;
     if (auto it = ctx.headers.find("idempotency-key"); it != ctx.headers.end()) key = it->second;
-    auto result = s.reports.publish(*ctx.principal, ctx.body, key);
-    if (!result) return http::to_response(http::from_service_error(result.err()), ctx);
-    http::response r;
-    r.status = result.value().status;
-    r.body = result.value().body;
-    return r;
+    return respond(s.reports.publish(*ctx.principal, ctx.body, key), ctx);
 }
 
 http::response preview_report(http::request_context const& ctx, services& s) {
     if (auto refusal = require_json(ctx)) return *refusal;
-    return answer(s.reports.preview(*ctx.principal, ctx.body), ctx, 200, itself);
+    return respond(s.reports.preview(*ctx.principal, ctx.body), ctx);
 }
 
 http::response get_report(http::request_context const& ctx, services& s) {
-    return answer(s.reports.get(*ctx.principal, ctx.path_params.at("id")), ctx, 200, itself);
+    return respond(s.reports.get(*ctx.principal, ctx.path_params.at("id")), ctx);
 }
 
 http::response list_reports(http::request_context const& ctx, services& s) {
-    return answer(s.reports.list(*ctx.principal, ctx.query), ctx, 200, itself);
+    return respond(s.reports.list(*ctx.principal, ctx.query), ctx);
 }
 
 http::response find_by_indicator(http::request_context const& ctx, services& s) {
-    return answer(s.reports.by_indicator(*ctx.principal, ctx.path_params.at("type"), ctx.path_params.at("value")),
-                  ctx, 200, itself);
+    return respond(s.reports.by_indicator(*ctx.principal, ctx.path_params.at("type"), ctx.path_params.at("value")),
+                   ctx);
 }
 
 http::response poll_events(http::request_context const& ctx, services& s) {
@@ -72,7 +56,7 @@ http::response poll_events(http::request_context const& ctx, services& s) {
             return http::to_response({400, "bad query parameters; see errors", {{"limit", "must be a whole number"}}, {}}, ctx);
         }
     }
-    return answer(s.reports.poll_events(*ctx.principal, since, limit), ctx, 200, itself);
+    return respond(s.reports.poll_events(*ctx.principal, since, limit), ctx);
 }
 
 }  // namespace varde::handlers

@@ -132,9 +132,7 @@ outcome<std::string> report_service::queue(domain::principal const& who, bool un
         return from_store_failure(e);
     }
     rows = only_visible(std::move(rows), who);
-    std::string out = "{\"items\":[";
-    for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);
-    return out + "]}";
+    return "{\"items\":" + items_json(rows, who) + "}";
 }
 
 outcome<std::string> report_service::approve(domain::principal const& who, std::string const& id,

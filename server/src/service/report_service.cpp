@@ -185,10 +185,8 @@ outcome<std::string> report_service::list(domain::principal const& who, query_pa
         next = wire::encode_cursor(rows.back().seq, pseudonyms_);
     }
     rows = only_visible(std::move(rows), who);
-    std::string out = "{\"items\":[";
-    for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);
-    out += "],\"next_cursor\":" + (next ? nlohmann::json(*next).dump() : std::string("null")) + "}";
-    return out;
+    return "{\"items\":" + items_json(rows, who) +
+           ",\"next_cursor\":" + (next ? nlohmann::json(*next).dump() : std::string("null")) + "}";
 }
 
 outcome<std::string> report_service::by_indicator(domain::principal const& who, std::string const& type,

@@ -68,4 +68,10 @@ std::string render(rs::stored_report const& r, domain::principal const& who,
     return wire::owner_view(h, r.shared_json, x, related);
 }
 
+std::string items_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);
+    return out + "]";
+}
+
 }  // namespace varde::service::report_views

@@ -32,4 +32,7 @@ std::vector<store::report_store::stored_report> only_visible(std::vector<store::
 std::string render(store::report_store::stored_report const& r, domain::principal const& who,
                    std::optional<std::vector<std::string>> const& related = std::nullopt);
 
+// The rendered rows as a JSON array, each in the view its reader gets.
+std::string items_json(std::vector<store::report_store::stored_report> const& rows, domain::principal const& who);
+
 }  // namespace varde::service::report_views

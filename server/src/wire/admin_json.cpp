@@ -8,7 +8,7 @@
 
 #include "domain/indicator.hpp"
 #include "domain/text.hpp"
-#include "wire/report_codec.hpp"
+#include "wire/json_body.hpp"
 
 namespace varde::wire {
 
@@ -16,7 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 using errors = std::vector<domain::field_error>;
-using field_names = std::span<std::string_view const>;
 
 constexpr std::size_t max_depth = 4;     // an object of arrays of strings needs 2
 constexpr std::size_t max_items = 1000;  // per list of identifying terms or sectors
@@ -100,41 +99,6 @@ checked certificate(std::string_view pem) {
     if (pem.find(begin, first + 1) != std::string_view::npos)
         return {{}, "must hold one certificate, not a chain"};
     return {std::string(pem), {}};
-}
-
-// Parses a JSON object; duplicate keys are refused (nlohmann would keep the last quietly).
-std::optional<json> parse_object(std::string_view body, errors& out) {
-    if (!within_depth(body, max_depth)) {
-        out.push_back({"", "body nests deeper than " + std::to_string(max_depth) + " levels"});
-        return std::nullopt;
-    }
-    std::vector<std::set<std::string>> open;
-    std::set<std::string> duplicates;
-    auto track = [&](int, json::parse_event_t event, json& parsed) {
-        using ev = json::parse_event_t;
-        if (event == ev::object_start || event == ev::array_start)
-            open.emplace_back();
-        else if ((event == ev::object_end || event == ev::array_end) && !open.empty())
-            open.pop_back();
-        else if (event == ev::key && !open.empty() && !open.back().insert(parsed.get<std::string>()).second)
-            duplicates.insert(parsed.get<std::string>());
-        return true;
-    };
-    auto parsed = json::parse(body.begin(), body.end(), track, false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
-        out.push_back({"", parsed.is_discarded() ? "body is not valid JSON" : "body must be a JSON object"});
-        return std::nullopt;
-    }
-    for (auto const& key : duplicates) out.push_back({key, "duplicate key"});
-    return parsed;
-}
-
-void refuse_unknown(json const& object, field_names known, field_names fixed, errors& out) {
-    for (auto const& [key, value] : object.items()) {
-        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-        bool is_fixed = std::find(fixed.begin(), fixed.end(), key) != fixed.end();
-        out.push_back({key, is_fixed ? "cannot be changed" : "unknown field"});
-    }
 }
 
 std::optional<std::string> checked_string(json const& object, std::string const& key, checker check,
@@ -227,7 +191,7 @@ void organisation_patch::apply_to(domain::organisation& org) const {
 decoded<domain::organisation> decode_new_organisation(std::string_view body) {
     decoded<domain::organisation> result;
     auto& out = result.errors;
-    auto parsed = parse_object(body, out);
+    auto parsed = parse_object(body, max_depth, out);
     if (!parsed) return result;
     refuse_unknown(*parsed, organisation_fields, {}, out);
     auto slug_value = checked_string(*parsed, "slug", slug, true, out);
@@ -244,7 +208,7 @@ decoded<domain::organisation> decode_new_organisation(std::string_view body) {
 
 decoded<organisation_patch> decode_organisation_patch(std::string_view body) {
     decoded<organisation_patch> result;
-    auto parsed = parse_object(body, result.errors);
+    auto parsed = parse_object(body, max_depth, result.errors);
     if (!parsed) return result;
     if (parsed->empty())
         result.errors.push_back({"", "names no field to change: send name, sectors, names, domains, "
@@ -258,7 +222,7 @@ decoded<organisation_patch> decode_organisation_patch(std::string_view body) {
 decoded<enrol_request> decode_enrol_request(std::string_view body) {
     decoded<enrol_request> result;
     auto& out = result.errors;
-    auto parsed = parse_object(body, out);
+    auto parsed = parse_object(body, max_depth, out);
     if (!parsed) return result;
     refuse_unknown(*parsed, enrol_fields, {}, out);
     auto org = checked_string(*parsed, "org", slug, true, out);

@@ -11,15 +11,9 @@
 
 #include "domain/identity.hpp"
 #include "domain/validation.hpp"
+#include "wire/json_body.hpp"
 
 namespace varde::wire {
-
-// value is set only when errors is empty.
-template <typename T>
-struct decoded {
-    std::optional<T> value;
-    std::vector<domain::field_error> errors;
-};
 
 // POST /v1/admin/organisations: slug, name and country are required; sectors, names,
 // domains and ip_ranges default to empty, trusted to false. Without names, the name itself

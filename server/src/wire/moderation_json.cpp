@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "wire/report_codec.hpp"
+#include "wire/json_body.hpp"
 
 namespace varde::wire {
 
@@ -14,24 +14,9 @@ using errors = std::vector<domain::field_error>;
 
 constexpr std::size_t max_depth = 8;
 constexpr std::size_t max_reason = 2000;
-
-std::optional<json> parse_object(std::string_view body, errors& out) {
-    if (!within_depth(body, max_depth)) {
-        out.push_back({"", "nested too deeply"});
-        return std::nullopt;
-    }
-    auto j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-        out.push_back({"", "the body must be a JSON object"});
-        return std::nullopt;
-    }
-    return j;
-}
-
-void refuse_unknown(json const& j, std::vector<std::string> const& known, errors& out) {
-    for (auto const& [key, value] : j.items())
-        if (std::find(known.begin(), known.end(), key) == known.end()) out.push_back({key, "unknown field"});
-}
+constexpr std::string_view approval_fields[] = {"title", "summary", "tlp", "recipients"};
+constexpr std::string_view rejection_fields[] = {"reason"};
+constexpr std::string_view tlp_change_fields[] = {"tlp", "recipients"};
 
 std::optional<std::string> text(json const& j, char const* key, errors& out) {
     if (!j.contains(key)) return std::nullopt;
@@ -69,15 +54,15 @@ std::optional<domain::recipients> recipients(json const& j, errors& out) {
 
 }  // namespace
 
-decoded_body<approval> decode_approval(std::string_view body) {
-    decoded_body<approval> d;
+decoded<approval> decode_approval(std::string_view body) {
+    decoded<approval> d;
     if (body.empty()) {
         d.value = approval{};
         return d;
     }
-    auto j = parse_object(body, d.errors);
+    auto j = parse_object(body, max_depth, d.errors);
     if (!j) return d;
-    refuse_unknown(*j, {"title", "summary", "tlp", "recipients"}, d.errors);
+    refuse_unknown(*j, approval_fields, {}, d.errors);
     approval a{text(*j, "title", d.errors), text(*j, "summary", d.errors), level(*j, d.errors), recipients(*j, d.errors)};
     if (a.title && a.title->empty()) d.errors.push_back({"title", "must not be empty"});
     if (a.summary && a.summary->empty()) d.errors.push_back({"summary", "must not be empty"});
@@ -86,11 +71,11 @@ decoded_body<approval> decode_approval(std::string_view body) {
     return d;
 }
 
-decoded_body<std::string> decode_rejection(std::string_view body) {
-    decoded_body<std::string> d;
-    auto j = parse_object(body, d.errors);
+decoded<std::string> decode_rejection(std::string_view body) {
+    decoded<std::string> d;
+    auto j = parse_object(body, max_depth, d.errors);
     if (!j) return d;
-    refuse_unknown(*j, {"reason"}, d.errors);
+    refuse_unknown(*j, rejection_fields, {}, d.errors);
     auto reason = text(*j, "reason", d.errors);
     if (!reason || reason->empty()) d.errors.push_back({"reason", "required: the originator will read it"});
     else if (reason->size() > max_reason) d.errors.push_back({"reason", "longer than 2000 bytes"});
@@ -98,11 +83,11 @@ decoded_body<std::string> decode_rejection(std::string_view body) {
     return d;
 }
 
-decoded_body<tlp_change> decode_tlp_change(std::string_view body) {
-    decoded_body<tlp_change> d;
-    auto j = parse_object(body, d.errors);
+decoded<tlp_change> decode_tlp_change(std::string_view body) {
+    decoded<tlp_change> d;
+    auto j = parse_object(body, max_depth, d.errors);
     if (!j) return d;
-    refuse_unknown(*j, {"tlp", "recipients"}, d.errors);
+    refuse_unknown(*j, tlp_change_fields, {}, d.errors);
     auto l = level(*j, d.errors);
     if (!j->contains("tlp")) d.errors.push_back({"tlp", "required"});
     auto to = recipients(*j, d.errors);

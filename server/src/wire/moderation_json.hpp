@@ -9,6 +9,7 @@
 #include "domain/tlp.hpp"
 #include "domain/validation.hpp"
 #include "domain/visibility.hpp"
+#include "wire/json_body.hpp"
 
 namespace varde::wire {
 
@@ -23,14 +24,8 @@ struct tlp_change {
     domain::recipients to;
 };
 
-template <typename T>
-struct decoded_body {
-    std::optional<T> value;
-    std::vector<domain::field_error> errors;
-};
-
-decoded_body<approval> decode_approval(std::string_view body);     // an empty body approves as is
-decoded_body<std::string> decode_rejection(std::string_view body);  // {"reason": "..."}
-decoded_body<tlp_change> decode_tlp_change(std::string_view body);  // {"tlp": "...", "recipients": [...]}
+decoded<approval> decode_approval(std::string_view body);     // an empty body approves as is
+decoded<std::string> decode_rejection(std::string_view body);  // {"reason": "..."}
+decoded<tlp_change> decode_tlp_change(std::string_view body);  // {"tlp": "...", "recipients": [...]}
 
 }  // namespace varde::wire
