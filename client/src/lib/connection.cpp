@@ -1,4 +1,5 @@
 #include "lib/connection.hpp"
+#include "lib/tls.hpp"
 
 #include <openssl/ssl.h>
 
@@ -18,25 +19,6 @@ namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-ssl::context make_context(tls_options const& o) {
-    ssl::context ctx(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_VERSION);
-    if (o.max_protocol_version) {
-        // Old protocol versions need OpenSSL security level 0 to be offered at all.
-        SSL_CTX_set_security_level(ctx.native_handle(), 0);
-        SSL_CTX_set_max_proto_version(ctx.native_handle(), *o.max_protocol_version);
-    } else {
-        SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-    }
-    ctx.load_verify_file(o.ca_file);
-    ctx.set_verify_mode(ssl::verify_peer);
-    if (!o.certificate_file.empty()) {
-        ctx.use_certificate_chain_file(o.certificate_file);
-        ctx.use_private_key_file(o.private_key_file, ssl::context::pem);
-    }
-    return ctx;
-}
 
 // Errors that mean the node dropped us after reading our certificate.
 bool is_refusal(beast::error_code ec) {
@@ -58,7 +40,7 @@ struct connection::impl {
     beast::flat_buffer buffer;
     std::chrono::seconds timeout;
 
-    impl(tls_options const& o, std::chrono::seconds t) : ctx(make_context(o)), stream(ioc, ctx), timeout(t) {}
+    impl(tls_options const& o, std::chrono::seconds t) : ctx(make_client_context(o)), stream(ioc, ctx), timeout(t) {}
 
     // Runs one asynchronous operation to completion under the deadline.
     template <typename Start>
@@ -75,10 +57,7 @@ struct connection::impl {
 connection::connection(target where, tls_options tls, std::chrono::seconds timeout)
     : impl_(std::make_unique<impl>(tls, timeout)) {
     auto& s = impl_->stream;
-    // SSL_set_tlsext_host_name is a macro with a C cast; this is the same call.
-    SSL_ctrl(s.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-             const_cast<char*>(tls.server_name.c_str()));
-    s.set_verify_callback(ssl::host_name_verification(tls.server_name));
+    expect_server_name(s, tls.server_name);
     tcp::endpoint ep(asio::ip::make_address(where.host), where.port);
     auto ec = impl_->run([&](auto h) { beast::get_lowest_layer(s).async_connect(ep, h); });
     if (ec) throw error(error::kind::connect, "cannot reach the node at " + where.host + ":" + std::to_string(where.port) + ": " + ec.message());

@@ -42,9 +42,11 @@ node::node(node_config config)
       pseudonyms_(config_.pseudonym_secret),
       reports_(pool_, pseudonyms_, report_settings_from(config_)),
       audit_(pool_),
+      events_(pool_, pseudonyms_, {200, config_.event_retention_days}),
+      hub_(events_, identity_, config_.database_url, {config_.stream_memory_events}),
       router_(handlers::make_routes({static_cast<double>(config_.rate_per_s), static_cast<double>(config_.rate_burst)})),
       services_{identity_, reports_, pool_, [this] { return schema_ready_.load(); }, version,
-                audit_, read_certificate},
+                audit_, read_certificate, events_},
       tls_(net::make_server_tls_context(config_.tls)),
       ioc_(static_cast<int>(config_.io_threads)),
       workers_(config_.db_connections),
@@ -52,7 +54,8 @@ node::node(node_config config)
       drain_timer_(ioc_),
       purge_timer_(ioc_),
       audit_head_timer_(ioc_) {
-    env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_);
+    env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_, events_, hub_,
+                                              config_.stream);
 }
 
 node::~node() {
@@ -65,6 +68,7 @@ unsigned short node::start() {
     listener_ = std::make_shared<net::listener>(ioc_, net::tcp::endpoint(address, config_.port), env_);
     try_migrate();
     listener_->run();
+    hub_.start();
     schedule_purge();
     schedule_audit_head();
     for (std::size_t i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { ioc_.run(); });
@@ -105,20 +109,26 @@ void node::schedule_migration_retry() {
     });
 }
 
-// Unscrubbed originals are kept for operators only until their retention ends (SPEC §5).
 void node::schedule_purge() {
     purge_timer_.expires_after(purge_interval);
     purge_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec || env_->stopping) return;
         asio::post(workers_, [this] {
-            if (schema_ready_) {
-                auto purged = reports_.purge_expired_originals();
-                if (!purged) log::warn("reports.purge_failed", {{"detail", purged.err().detail}});
-                else if (purged.value() > 0) log::info("reports.originals_purged", {{"count", purged.value()}});
-            }
+            if (schema_ready_) purge_expired();
         });
         schedule_purge();
     });
+}
+
+// Unscrubbed originals are kept for operators only until their retention ends (SPEC §5);
+// events only as long as a subscriber may resume from them (event_retention_days).
+void node::purge_expired() {
+    auto originals = reports_.purge_expired_originals();
+    if (!originals) log::warn("reports.purge_failed", {{"detail", originals.err().detail}});
+    else if (originals.value() > 0) log::info("reports.originals_purged", {{"count", originals.value()}});
+    auto events = events_.purge_history();
+    if (!events) log::warn("stream.purge_failed", {{"detail", events.err().detail}});
+    else if (events.value() > 0) log::info("stream.history_purged", {{"count", events.value()}});
 }
 
 // The chain head, logged so that a copy lives outside the database: a later `audit verify`
@@ -171,6 +181,7 @@ void node::wait() {
     for (auto& t : io_threads_)
         if (t.joinable()) t.join();
     io_threads_.clear();
+    hub_.stop();
     workers_.join();
     log::info("node.stopped");
 }

@@ -13,6 +13,8 @@
 #include "net/listener.hpp"
 #include "net/net.hpp"
 #include "store/pg_pool.hpp"
+#include "stream/event_hub.hpp"
+#include "stream/event_service.hpp"
 
 namespace varde::app {
 
@@ -40,6 +42,7 @@ private:
     void schedule_purge();
     void schedule_audit_head();
     void log_audit_head();
+    void purge_expired();
 
     node_config config_;
     store::pg_pool pool_;
@@ -47,6 +50,8 @@ private:
     hmac_keyed_hash pseudonyms_;
     service::report_service reports_;
     service::audit_service audit_;
+    stream::event_service events_;
+    stream::event_hub hub_;
     http::router router_;
     std::atomic<bool> schema_ready_{false};
     std::atomic<bool> waited_{false};

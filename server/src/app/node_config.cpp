@@ -43,6 +43,17 @@ setter limit(T net::limits::*field, std::uint64_t min, std::uint64_t max) {
     };
 }
 
+template <typename T>
+setter stream_limit(T net::stream_limits::*field, std::uint64_t min, std::uint64_t max) {
+    return [=](node_config& c, std::string const& text) -> std::optional<std::string> {
+        auto v = to_number(text);
+        if (!v || *v < min || *v > max)
+            return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+        c.stream.*field = T(*v);
+        return std::nullopt;
+    };
+}
+
 setter text(std::function<std::string&(node_config&)> field) {
     return [=](node_config& c, std::string const& v) -> std::optional<std::string> {
         if (v.empty()) return "must not be empty";
@@ -67,6 +78,14 @@ std::map<std::string, setter> const& keys() {
         {"idle_timeout_s", limit(&net::limits::idle_timeout, 1, 3600)},
         {"write_timeout_s", limit(&net::limits::write_timeout, 1, 3600)},
         {"max_connections", limit(&net::limits::max_connections, 1, 1000000)},
+        {"stream_queue_events", stream_limit(&net::stream_limits::queue_events, 1, 1000000)},
+        {"stream_queue_bytes", stream_limit(&net::stream_limits::queue_bytes, 4096, 1u << 30)},
+        {"stream_message_max", stream_limit(&net::stream_limits::message_max, 125, 1u << 20)},
+        {"stream_idle_timeout_s", stream_limit(&net::stream_limits::idle_timeout, 2, 3600)},
+        {"stream_heartbeat_s", stream_limit(&net::stream_limits::heartbeat, 1, 3600)},
+        {"stream_send_buffer", stream_limit(&net::stream_limits::send_buffer, 0, 64u << 20)},
+        {"stream_memory_events", number(&node_config::stream_memory_events, 16, 1000000)},
+        {"event_retention_days", number(&node_config::event_retention_days, 1, 3650)},
         {"shutdown_grace_s", number(&node_config::shutdown_grace, 0, 600)},
         {"pseudonym_secret", [](node_config& c, std::string const& v) -> std::optional<std::string> {
              if (v.size() < 32) return "must be at least 32 characters";

@@ -19,6 +19,9 @@ struct node_config {
     std::string database_url = "postgresql://postgres@127.0.0.1:55432/varde";
     net::tls_files tls{"certs/dev/server.pem", "certs/dev/server.key", "certs/dev/member-ca.pem"};
     net::limits limits;
+    net::stream_limits stream;            // WebSocket subscribers
+    std::size_t stream_memory_events = 2048;  // latest events kept in memory for live streams
+    int event_retention_days = 30;        // the event history a cursor can resume from
     std::size_t io_threads = 2;
     std::size_t db_connections = 4;
     std::chrono::seconds shutdown_grace{10};

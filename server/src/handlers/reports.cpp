@@ -42,21 +42,4 @@ http::response find_by_indicator(http::request_context const& ctx, services& s) 
                    ctx);
 }
 
-http::response poll_events(http::request_context const& ctx, services& s) {
-    for (auto const& [key, value] : ctx.query)
-        if (key != "since" && key != "limit")
-            return http::to_response({400, "bad query parameters; see errors", {{key, "unknown query parameter"}}, {}}, ctx);
-    std::optional<std::string> since;
-    if (auto it = ctx.query.find("since"); it != ctx.query.end()) since = it->second;
-    std::size_t limit = 100;
-    if (auto it = ctx.query.find("limit"); it != ctx.query.end()) {
-        try {
-            limit = std::stoul(it->second);
-        } catch (std::exception const&) {
-            return http::to_response({400, "bad query parameters; see errors", {{"limit", "must be a whole number"}}, {}}, ctx);
-        }
-    }
-    return respond(s.reports.poll_events(*ctx.principal, since, limit), ctx);
-}
-
 }  // namespace varde::handlers

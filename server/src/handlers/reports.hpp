@@ -10,6 +10,5 @@ http::response preview_report(http::request_context const& ctx, services& s);
 http::response get_report(http::request_context const& ctx, services& s);
 http::response list_reports(http::request_context const& ctx, services& s);
 http::response find_by_indicator(http::request_context const& ctx, services& s);
-http::response poll_events(http::request_context const& ctx, services& s);
 
 }  // namespace varde::handlers

@@ -1,6 +1,7 @@
 #include "handlers/routes.hpp"
 
 #include "handlers/admin.hpp"
+#include "handlers/events.hpp"
 #include "handlers/moderation.hpp"
 #include "handlers/reports.hpp"
 #include "handlers/system.hpp"
@@ -18,6 +19,7 @@ http::router make_routes(http::rate_limit limit) {
     r.add("GET", "/v1/reports/{id}", route_access::member, get_report);
     r.add("GET", "/v1/indicators/{type}/{value}", route_access::member, find_by_indicator);
     r.add("GET", "/v1/events", route_access::member, poll_events);
+    r.add("GET", "/v1/stream", route_access::member, open_stream);
     r.add("POST", "/v1/reports/{id}/retract", route_access::member, retract_report);
     r.add("POST", "/v1/reports/{id}/tlp", route_access::member, change_tlp);
     r.add("POST", "/v1/reports/{id}/tlp-proposal/accept", route_access::member, accept_proposal);

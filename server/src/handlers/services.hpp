@@ -6,6 +6,7 @@
 #include "service/audit_service.hpp"
 #include "service/identity_service.hpp"
 #include "service/report_service.hpp"
+#include "stream/event_service.hpp"
 
 namespace varde::store {
 class pg_pool;
@@ -29,6 +30,7 @@ struct services {
     std::string version;
     service::audit_service& audit;
     certificate_reader read_certificate;
+    stream::event_service& events;
 };
 
 }  // namespace varde::handlers

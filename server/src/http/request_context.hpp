@@ -2,10 +2,15 @@
 // One HTTP request as the router and handlers see it: no Beast types, so handlers are plain
 // functions that tests can call directly.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "domain/identity.hpp"
+
+namespace varde::stream {
+struct subscription_spec;
+}
 
 namespace varde::http {
 
@@ -28,6 +33,9 @@ struct response {
     std::string body;
     std::map<std::string, std::string> headers;
     bool close_connection = false;  // e.g. after refusing an unenrolled certificate
+    // Set (status 101) when the handler agreed to open an event stream: the transport
+    // completes the WebSocket upgrade and hands the connection to the stream.
+    std::shared_ptr<stream::subscription_spec> stream;
 };
 
 // Splits "a/b?x=1&y=%20" into a decoded path and query parameters; nullopt if malformed.

@@ -3,7 +3,10 @@
 #include <cctype>
 #include <random>
 
+#include <boost/beast/websocket/rfc6455.hpp>
+
 #include "http/problem.hpp"
+#include "net/stream_session.hpp"
 #include "net/x509.hpp"
 #include "util/log.hpp"
 
@@ -132,6 +135,7 @@ void http_session::dispatch_request() {
         ctx.headers[std::move(name)] = std::string(field.value());
     }
     ctx.body = std::move(req.body());
+    if (websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
     asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive]() mutable {
         auto res = self->env_->router.dispatch(ctx, self->env_->services);
         asio::post(self->stream_.get_executor(), [self, res = std::move(res), id = ctx.request_id, keep_alive]() mutable {
@@ -141,6 +145,13 @@ void http_session::dispatch_request() {
 }
 
 void http_session::send(http::response r, std::string const& request_id, bool keep_alive) {
+    if (r.stream && upgrade_request_ && !stopping_) return hand_over_to_stream(std::move(r));
+    upgrade_request_.reset();
+    if (r.stream) {
+        http::request_context ctx;
+        ctx.request_id = request_id;
+        r = http::to_response({503, "the node is stopping; connect again", {}, {}}, ctx);
+    }
     keep_alive = keep_alive && !r.close_connection && !stopping_;
     out_ = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
     out_->set(bhttp::field::server, "varde-node");
@@ -153,6 +164,14 @@ void http_session::send(http::response r, std::string const& request_id, bool ke
     beast::get_lowest_layer(stream_).expires_after(env_->lim.write_timeout);
     bhttp::async_write(stream_, *out_,
                        beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+// The connection now belongs to the stream; this session ends when the handler returns.
+void http_session::hand_over_to_stream(http::response r) {
+    auto request = std::move(*upgrade_request_);
+    upgrade_request_.reset();
+    std::make_shared<stream_session>(std::move(stream_), env_, std::move(*r.stream), peer_, fingerprint_)
+        ->run(std::move(request));
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -13,14 +13,14 @@
 
 namespace varde::net {
 
-class http_session : public std::enable_shared_from_this<http_session> {
+class http_session : public session, public std::enable_shared_from_this<http_session> {
 public:
     http_session(tcp::socket&& socket, std::shared_ptr<session_env> env);
     ~http_session();
 
     void run();
     // Thread-safe: finish the request in flight, if any, then close.
-    void stop();
+    void stop() override;
 
 private:
     void on_run();
@@ -30,6 +30,7 @@ private:
     void refuse_unreadable(beast::error_code ec);
     void dispatch_request();
     void send(http::response r, std::string const& request_id, bool keep_alive);
+    void hand_over_to_stream(http::response r);
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
     void do_linger();
     void read_and_discard();
@@ -39,6 +40,7 @@ private:
     beast::ssl_stream<beast::tcp_stream> stream_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    std::optional<bhttp::request<bhttp::string_body>> upgrade_request_;  // kept for the WebSocket accept
     std::shared_ptr<bhttp::response<bhttp::string_body>> out_;
     std::shared_ptr<session_env> env_;
     std::string peer_;

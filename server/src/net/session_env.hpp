@@ -10,22 +10,29 @@
 #include "http/router.hpp"
 #include "net/limits.hpp"
 #include "net/net.hpp"
+#include "stream/event_hub.hpp"
+#include "stream/event_service.hpp"
 
 namespace varde::net {
 
-class http_session;
+// One open connection (HTTP or a WebSocket stream), as the node's stop sees it.
+class session {
+public:
+    virtual ~session() = default;
+    virtual void stop() = 0;  // thread-safe: finish what is in flight, then close
+};
 
-// Live sessions, so a graceful stop can close the idle ones.
+// Live sessions, so a graceful stop can close them and the connection cap counts them.
 class session_registry {
 public:
-    void add(http_session* key, std::weak_ptr<http_session> session);
-    void remove(http_session* key);
-    std::vector<std::shared_ptr<http_session>> snapshot();
+    void add(session* key, std::weak_ptr<session> s);
+    void remove(session* key);
+    std::vector<std::shared_ptr<session>> snapshot();
     std::size_t size();
 
 private:
     std::mutex mutex_;
-    std::unordered_map<http_session*, std::weak_ptr<http_session>> live_;
+    std::unordered_map<session*, std::weak_ptr<session>> live_;
 };
 
 struct session_env {
@@ -34,6 +41,9 @@ struct session_env {
     http::router const& router;
     handlers::services& services;
     asio::thread_pool& workers;  // where requests run: they may block on the database
+    stream::event_service& events;
+    stream::event_hub& hub;
+    stream_limits stream_lim;
     session_registry registry;
     std::atomic<bool> stopping{false};
 };

@@ -56,11 +56,6 @@ public:
     outcome<created> change_tlp(domain::principal const& who, std::string const& id, std::string const& body);
     outcome<std::string> decide_proposal(domain::principal const& who, std::string const& id, bool accept);
 
-    // The events this principal may see after `since` (an opaque cursor; none = from now), as
-    // a page for clients that poll (service/event_poll.cpp). Streams will read the same way.
-    outcome<std::string> poll_events(domain::principal const& who, std::optional<std::string> const& since,
-                                     std::size_t limit);
-
     // Deletes unscrubbed originals whose retention has ended; returns how many.
     outcome<std::int64_t> purge_expired_originals();
 

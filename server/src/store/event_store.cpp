@@ -11,6 +11,12 @@ constexpr statement after_sql{"event_after", R"(
     SELECT id, report_id, kind, detail::text FROM report_event
     WHERE id > $1::bigint ORDER BY id LIMIT $2::integer)"};
 constexpr statement head_sql{"event_head", "SELECT coalesce(max(id), 0) FROM report_event"};
+constexpr statement purge_sql{"event_purge", R"(
+    WITH gone AS (DELETE FROM report_event WHERE at < now() - make_interval(days => $1::integer) RETURNING id),
+         horizon AS (UPDATE event_horizon SET purged_through = greatest(purged_through, (SELECT max(id) FROM gone))
+                     WHERE EXISTS (SELECT 1 FROM gone) RETURNING 1)
+    SELECT count(*) FROM gone)"};
+constexpr statement horizon_sql{"event_horizon", "SELECT purged_through FROM event_horizon"};
 
 }  // namespace
 
@@ -27,5 +33,9 @@ std::vector<event_row> after(tx& t, std::int64_t since, std::size_t limit) {
 }
 
 std::int64_t head(tx& t) { return t.exec_one(head_sql).int64(0); }
+
+std::int64_t purge_older_than(tx& t, int days) { return t.exec_one(purge_sql, {std::to_string(days)}).int64(0); }
+
+std::int64_t purged_through(tx& t) { return t.exec_one(horizon_sql).int64(0); }
 
 }  // namespace varde::store::event_store

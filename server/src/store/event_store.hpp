@@ -21,4 +21,11 @@ struct event_row {
 std::vector<event_row> after(tx& t, std::int64_t since, std::size_t limit);
 std::int64_t head(tx& t);  // the newest event id, 0 if none
 
+// History retention: deletes events older than `days` and records the highest deleted id.
+// Returns how many were deleted.
+std::int64_t purge_older_than(tx& t, int days);
+// Every event with an id up to this one may have been deleted: a cursor below it has lost
+// history (0: nothing was ever deleted).
+std::int64_t purged_through(tx& t);
+
 }  // namespace varde::store::event_store

@@ -79,6 +79,18 @@ constexpr statement purge_sql{"report_original_purge",
     "WITH gone AS (DELETE FROM report_original WHERE purge_after < now() RETURNING 1) "
     "SELECT count(*) FROM gone"};
 
+// For the event feed: no reader yet, so no report_access column ('unjudged' in its place).
+constexpr statement feed_sql{"report_feed", R"(
+    SELECT r.id, 'unjudged', r.status, r.tlp, r.attribution, r.source_display, r.origin_org,
+           r.recipient_orgs, r.recipient_sectors,
+           to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason, o.body,
+           coalesce(r.category, ''), coalesce(r.sector, ''),
+           ARRAY(SELECT DISTINCT i.type FROM report_indicator i WHERE i.report_id = r.id)
+    FROM report r LEFT JOIN report_original o ON o.report_id = r.id
+    WHERE r.id = ANY($1::uuid[]))"};
+
 #undef VARDE_REPORT_COLUMNS
 #undef VARDE_VISIBLE
 
@@ -175,5 +187,13 @@ std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::stri
 bool lock(tx& t, std::string const& id) { return t.exec_maybe(lock_sql, {id}).has_value(); }
 
 std::int64_t purge_originals(tx& t) { return t.exec_one(purge_sql).int64(0); }
+
+std::vector<feed_report> for_event_feed(tx& t, std::vector<std::string> const& ids) {
+    std::vector<feed_report> out;
+    if (ids.empty()) return out;
+    for (auto const& r : t.exec(feed_sql, {to_pg_array(ids)}))
+        out.push_back({read_row(r), r.text(17), r.text(18), r.text_array(19)});
+    return out;
+}
 
 }  // namespace varde::store::report_store

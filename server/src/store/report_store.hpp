@@ -73,6 +73,16 @@ std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::stri
 // Locks the report's row for the rest of the transaction; false if there is none.
 bool lock(tx& t, std::string const& id);
 
+// The reports behind a batch of events, for no particular reader (`access` is "unjudged"):
+// the event feed judges each one per subscriber with the domain rule (stream/event_view).
+// Operators' originals are included; only operators' views show them.
+struct feed_report {
+    stored_report report;
+    std::string category, sector;              // empty: not given
+    std::vector<std::string> indicator_types;  // distinct types of its shared indicators
+};
+std::vector<feed_report> for_event_feed(tx& t, std::vector<std::string> const& ids);
+
 // Deletes originals past their retention; returns how many.
 std::int64_t purge_originals(tx& t);
 

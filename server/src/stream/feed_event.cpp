@@ -1,0 +1,92 @@
+#include "stream/feed_event.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "service/report_views.hpp"
+#include "store/event_store.hpp"
+#include "wire/cursor.hpp"
+
+namespace varde::stream {
+
+namespace {
+
+using json = nlohmann::json;
+namespace views = service::report_views;
+
+std::string head_of(std::string_view kind, std::string const& cursor) {
+    return std::string(R"({"event":")").append(kind).append(R"(","cursor":")").append(cursor).append(R"(","report":)");
+}
+
+frame id_only(std::string_view kind, feed_event const& e) {
+    return std::make_shared<std::string const>(head_of(kind, e.cursor) + R"({"id":")" + e.report_id + "\"}}");
+}
+
+// The full frame in the view the reader gets, encoded once per view and event.
+frame full_frame(feed_event const& e, domain::principal const& who, domain::report_meta const& meta) {
+    auto view = !domain::sees_as_owner(who, meta) ? "member" : who.is_operator() ? "operator" : "owner";
+    std::lock_guard lock(e.frames_mutex);
+    if (auto it = e.frames.find(view); it != e.frames.end()) return it->second;
+    auto f = std::make_shared<std::string const>(head_of(e.kind, e.cursor) + views::render(e.report->report, who) + "}");
+    e.frames.emplace(view, f);
+    return f;
+}
+
+std::optional<domain::report_meta> before_of(std::string const& detail_json) {
+    auto detail = json::parse(detail_json, nullptr, false);
+    if (detail.is_discarded() || !detail.contains("before") || !detail.contains("origin")) return std::nullopt;
+    auto const& b = detail["before"];
+    return domain::report_meta{detail["origin"].get<std::string>(),
+                               domain::parse_tlp(b.value("tlp", "RED")).value_or(domain::tlp::red),
+                               {b.value("orgs", std::vector<std::string>{}), b.value("sectors", std::vector<std::string>{})},
+                               domain::report_status::published};
+}
+
+}  // namespace
+
+frame frame_for(feed_event const& e, domain::principal const& who, filter const& f) {
+    std::optional<domain::report_meta> meta;
+    if (e.report) meta = views::meta_of(e.report->report);
+    auto access = meta ? domain::access_to(who, *meta) : domain::access::none;
+    if (e.kind == "report.published" || e.kind == "report.updated") {
+        if (access != domain::access::full) return nullptr;  // a lost reader gets its own withdrawn event
+        auto const& r = *e.report;
+        if (admits(f, {meta->level, r.category, r.sector, r.indicator_types})) return full_frame(e, who, *meta);
+        return e.kind == "report.updated" ? id_only("report.withdrawn", e) : nullptr;
+    }
+    if (e.kind == "report.retracted") return access == domain::access::none ? nullptr : id_only(e.kind, e);
+    // report.withdrawn: only to readers who had the report before the change and lost it.
+    bool had_it = e.before && domain::access_to(who, *e.before) == domain::access::full;
+    return had_it && access != domain::access::full ? id_only(e.kind, e) : nullptr;
+}
+
+frame heartbeat_frame(std::string const& cursor) {
+    return std::make_shared<std::string const>(R"({"event":"heartbeat","cursor":")" + cursor + "\"}");
+}
+
+std::vector<shared_event> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
+                                    domain::keyed_hash const& cursor_key) {
+    auto rows = store::event_store::after(t, position, limit);
+    std::set<std::string> ids;
+    for (auto const& r : rows) ids.insert(r.report_id);
+    std::map<std::string, store::report_store::feed_report> reports;
+    for (auto& r : store::report_store::for_event_feed(t, {ids.begin(), ids.end()})) {
+        auto id = r.report.id;
+        reports.emplace(std::move(id), std::move(r));
+    }
+    std::vector<shared_event> out;
+    out.reserve(rows.size());
+    for (auto& row : rows) {
+        auto e = std::make_shared<feed_event>();
+        e->id = row.id;
+        e->kind = std::move(row.kind);
+        e->report_id = std::move(row.report_id);
+        e->cursor = wire::encode_cursor(row.id, cursor_key);
+        if (auto it = reports.find(e->report_id); it != reports.end()) e->report = it->second;
+        if (e->kind == "report.withdrawn") e->before = before_of(row.detail_json);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace varde::stream
