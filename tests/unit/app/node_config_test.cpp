@@ -27,6 +27,22 @@ TEST(NodeConfig, FlagsOverrideEnvironmentOverrideFile) {
     std::remove(file.c_str());
 }
 
+TEST(NodeConfig, StreamLimitsAreSettableAndBounded) {
+    auto r = load_node_config("", {{"VARDE_STREAM_QUEUE_EVENTS", "64"}},
+                              {{"stream-queue-bytes", "65536"}, {"stream-send-buffer", "0"}, {"stream-heartbeat-s", "2"},
+                               {"event-retention-days", "7"}, {"stream-memory-events", "100"}});
+    ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors.front());
+    EXPECT_EQ(r.config->stream.queue_events, 64u);
+    EXPECT_EQ(r.config->stream.queue_bytes, 65536u);
+    EXPECT_EQ(r.config->stream.send_buffer, 0u);
+    EXPECT_EQ(r.config->stream.heartbeat, std::chrono::seconds(2));
+    EXPECT_EQ(r.config->event_retention_days, 7);
+    EXPECT_EQ(r.config->stream_memory_events, 100u);
+    auto bad = load_node_config("", {}, {{"stream-queue-events", "0"}, {"stream-message-max", "10"}});
+    EXPECT_FALSE(bad.config);
+    EXPECT_EQ(bad.errors.size(), 2u);
+}
+
 TEST(NodeConfig, EveryErrorNamesItsKey) {
     auto r = load_node_config("", {{"VARDE_PORT", "99999"}}, {{"body-limit", "12"}, {"no_such_key", "1"}, {"log-level", "loud"}});
     EXPECT_FALSE(r.config);
