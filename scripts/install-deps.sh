@@ -9,7 +9,8 @@ packages=(
   libssl-dev openssl                          # OpenSSL 3 and the CLI for the dev PKI
   libpqxx-dev libpq-dev postgresql-15         # libpqxx 6.4 and a PostgreSQL 15 server
   nlohmann-json3-dev libgtest-dev             # JSON and GoogleTest
-  util-linux procps                           # runuser, pkill
+  util-linux procps                           # runuser, pkill, taskset
+  jq curl                                     # bench/run.sh reads JSON results and the health probe
 )
 
 missing=()

@@ -43,7 +43,7 @@ node::node(node_config config)
       reports_(pool_, pseudonyms_, report_settings_from(config_)),
       audit_(pool_),
       events_(pool_, pseudonyms_, {200, config_.event_retention_days}),
-      hub_(events_, identity_, config_.database_url, {config_.stream_memory_events}),
+      hub_(events_, identity_, config_.database_url, {config_.stream_memory_events, config_.stream_poll_interval}),
       router_(handlers::make_routes({static_cast<double>(config_.rate_per_s), static_cast<double>(config_.rate_burst)})),
       services_{identity_, reports_, pool_, [this] { return schema_ready_.load(); }, version,
                 audit_, read_certificate, events_},

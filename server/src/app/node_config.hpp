@@ -21,6 +21,7 @@ struct node_config {
     net::limits limits;
     net::stream_limits stream;            // WebSocket subscribers
     std::size_t stream_memory_events = 2048;  // latest events kept in memory for live streams
+    std::chrono::milliseconds stream_poll_interval{1000};  // reads the events even without a NOTIFY
     int event_retention_days = 30;        // the event history a cursor can resume from
     std::size_t io_threads = 2;
     std::size_t db_connections = 4;

@@ -150,7 +150,9 @@ void http_session::send(http::response r, std::string const& request_id, bool ke
     if (r.stream) {
         http::request_context ctx;
         ctx.request_id = request_id;
-        r = http::to_response({503, "the node is stopping; connect again", {}, {}}, ctx);
+        r = stopping_ ? http::to_response({503, "the node is stopping; connect again", {}, {}}, ctx)
+                      : http::to_response({400, "not a valid WebSocket upgrade: send Connection: Upgrade, "
+                                                "Upgrade: websocket and Sec-WebSocket-Key/Version", {}, {}}, ctx);
     }
     keep_alive = keep_alive && !r.close_connection && !stopping_;
     out_ = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);

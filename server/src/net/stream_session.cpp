@@ -9,6 +9,7 @@ namespace {
 // Close codes of the stream (docs/stream.md). 4000-4999 are for applications (RFC 6455 §7.4.2).
 constexpr std::uint16_t code_too_slow = 4000;
 constexpr std::uint16_t code_history_lost = 4010;
+constexpr std::uint16_t code_access_changed = 4001;
 constexpr std::uint16_t code_access_revoked = 4030;
 
 constexpr auto retry_delay = std::chrono::seconds(1);
@@ -31,7 +32,10 @@ stream_session::stream_session(beast::ssl_stream<beast::tcp_stream>&& stream, st
       heartbeat_timer_(ws_.get_executor()),
       retry_timer_(ws_.get_executor()) {}
 
-stream_session::~stream_session() { env_->registry.remove(this); }
+stream_session::~stream_session() {
+    env_->hub.detach(this);
+    env_->registry.remove(this);
+}
 
 void stream_session::run(bhttp::request<bhttp::string_body> request) {
     env_->registry.add(this, weak_from_this());
@@ -47,6 +51,8 @@ void stream_session::run(bhttp::request<bhttp::string_body> request) {
         websocket::stream_base::timeout t{self->env_->lim.handshake_timeout, lim.idle_timeout, true};
         self->ws_.set_option(t);
         self->ws_.read_message_max(lim.message_max);
+        self->ws_.auto_fragment(false);  // one frame per event, not 4 KiB pieces
+        self->ws_.text(true);
         self->ws_.set_option(websocket::permessage_deflate{});  // off: frames are small and shared
         self->ws_.set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(bhttp::field::server, "varde-node"); }));
@@ -60,7 +66,9 @@ void stream_session::on_accept(beast::error_code ec) {
         return;
     }
     log::info("stream.opened", {{"peer", peer_}, {"principal", spec_.who.id}, {"position", spec_.position}});
+    accepted_ = true;
     do_read();
+    if (closing_) return do_close();  // asked to close while the upgrade was being answered
     if (env_->stopping) return begin_close(stream::close_kind::node_stopping);
     if (spec_.history_lost) return begin_close(stream::close_kind::history_lost);
     env_->hub.attach(shared_from_this());
@@ -102,9 +110,19 @@ void stream_session::wake() {
     });
 }
 
+// Catching up is paced by the queue: refill it once it has drained to half.
+bool stream_session::queue_is_low() const {
+    auto const& lim = env_->stream_lim;
+    return queue_.size() <= lim.queue_events / 2 && queued_bytes_ <= lim.queue_bytes / 2;
+}
+
 void stream_session::pump() {
     if (finished_ || closing_ || fetching_) return;
     auto const& lim = env_->stream_lim;
+    while (!backlog_.empty()) {
+        if (!offer(backlog_.front())) return do_write();
+        backlog_.pop_front();
+    }
     for (;;) {
         // Live: take everything new, so a full queue shows at once. Catching up: only what fits.
         auto room = live_ ? std::size_t(-1) : lim.queue_events - std::min(lim.queue_events, queue_.size());
@@ -115,7 +133,9 @@ void stream_session::pump() {
             return catch_up();
         }
         if (batch->empty()) {
-            live_ = true;
+            // Caught up. Live only once the queue is low too: a reader that has just caught up
+            // at its own pace must not be closed by the next burst for a queue it was draining.
+            live_ = live_ || queue_is_low();
             break;
         }
         for (auto const& e : *batch) {
@@ -128,7 +148,13 @@ void stream_session::pump() {
 }
 
 bool stream_session::offer(stream::shared_event const& e) {
-    auto f = stream::frame_for(*e, spec_.who, spec_.filter);
+    stream::frame f;
+    try {
+        f = stream::frame_for(*e, spec_.who, spec_.filter);
+    } catch (std::exception const& ex) {
+        // A report that cannot be rendered is skipped for this reader, never a crash of the node.
+        log::error("stream.render_failed", {{"report_id", e->report_id}, {"event_id", e->id}, {"detail", ex.what()}});
+    }
     auto const& lim = env_->stream_lim;
     // One frame always fits an empty queue, however large: a limit below one report's size
     // must not close every subscriber.
@@ -142,12 +168,14 @@ bool stream_session::offer(stream::shared_event const& e) {
 
 void stream_session::catch_up() {
     fetching_ = true;
-    asio::post(env_->workers, [self = shared_from_this(), from = spec_.position] {
+    // Only copies cross to the worker: spec_ belongs to the strand.
+    asio::post(env_->workers, [self = shared_from_this(), from = spec_.position, who = spec_.who.id,
+                               page_size = env_->stream_lim.catch_up_page] {
         std::optional<stream::event_service::catch_up> page;
         try {
-            page = self->env_->events.read_after(from, self->env_->stream_lim.catch_up_page);
+            page = self->env_->events.read_after(from, page_size);
         } catch (std::exception const& e) {
-            log::warn("stream.catch_up_failed", {{"principal", self->spec_.who.id}, {"detail", e.what()}});
+            log::warn("stream.catch_up_failed", {{"principal", who}, {"detail", e.what()}});
         }
         asio::post(self->ws_.get_executor(), [self, page = std::move(page)]() mutable {
             self->on_catch_up(std::move(page));
@@ -160,11 +188,9 @@ void stream_session::on_catch_up(std::optional<stream::event_service::catch_up> 
     if (finished_ || closing_) return;
     if (!page) return retry_later();  // the database is away: try again shortly
     if (page->history_lost) return begin_close(stream::close_kind::history_lost);
-    for (auto const& e : page->events)
-        if (!offer(e)) return do_write();  // resumes from on_write when the queue drains
-    do_write();
     if (page->events.empty()) return retry_later();  // nothing newer in the database yet
-    pump();
+    backlog_.assign(page->events.begin(), page->events.end());
+    pump();  // takes the backlog as far as the queue allows; on_write resumes it
 }
 
 void stream_session::retry_later() {
@@ -186,7 +212,6 @@ void stream_session::do_write() {
     in_flight_ = std::move(queue_.front().bytes);
     queued_bytes_ -= in_flight_->size();
     queue_.pop_front();
-    ws_.text(true);
     ws_.async_write(asio::buffer(*in_flight_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         self->on_write(ec);
     });
@@ -194,11 +219,11 @@ void stream_session::do_write() {
 
 void stream_session::on_write(beast::error_code ec) {
     in_flight_.reset();
-    if (ec) return;  // the read side sees the end and finishes
+    if (ec || finished_) return;  // the read side sees the end and finishes
     ++delivered_;
     if (closing_) return do_close();
     do_write();
-    if (!live_ && !fetching_ && queue_.size() < env_->stream_lim.queue_events / 2) pump();
+    if (!live_ && !fetching_ && queue_is_low()) pump();
 }
 
 // An idle subscriber still learns its position, so it can store it and resume from there.
@@ -217,9 +242,15 @@ void stream_session::schedule_heartbeat() {
 
 // --- closing ---------------------------------------------------------------------------------
 
+// Frames already queued were judged for the principal as it was. If what decides visibility
+// changed, close with the cursor before them, so the resumed stream is judged anew.
 void stream_session::refresh(domain::principal who) {
     asio::post(ws_.get_executor(), [self = shared_from_this(), who = std::move(who)]() mutable {
+        auto const& was = self->spec_.who;
+        bool same = was.role == who.role && was.kind == who.kind && was.org_slug == who.org_slug &&
+                    was.org_sectors == who.org_sectors && was.status == who.status;
         self->spec_.who = std::move(who);
+        if (!same) self->begin_close(stream::close_kind::access_changed);
     });
 }
 
@@ -244,6 +275,7 @@ void stream_session::begin_close(stream::close_kind why) {
         closing_ = reason_of(code_history_lost, "cursor older than the kept history: list, then follow from now");
         break;
     case stream::close_kind::access_revoked: closing_ = reason_of(code_access_revoked, "access revoked"); break;
+    case stream::close_kind::access_changed: closing_ = reason_of(code_access_changed, "access changed: " + resume); break;
     }
     log::info("stream.closing", {{"peer", peer_}, {"principal", spec_.who.id}, {"code", static_cast<int>(closing_->code)},
                                  {"queued", queue_.size()}});
@@ -251,8 +283,10 @@ void stream_session::begin_close(stream::close_kind why) {
     heartbeat_timer_.cancel();
     retry_timer_.cancel();
     queue_.clear();  // what was not sent is not kept: the reason names where to resume
+    backlog_.clear();
     queued_bytes_ = 0;
-    if (!in_flight_) do_close();
+    // Not before the upgrade's answer is written (on_accept closes then), nor during a write.
+    if (accepted_ && !in_flight_) do_close();
 }
 
 void stream_session::do_close() {

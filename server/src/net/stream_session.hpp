@@ -58,6 +58,7 @@ private:
     void catch_up();
     void on_catch_up(std::optional<stream::event_service::catch_up> page);
     void retry_later();
+    bool queue_is_low() const;
 
     void enqueue(stream::frame f, std::int64_t resume_before);
     void do_write();
@@ -75,11 +76,13 @@ private:
     std::string peer_, fingerprint_;
     beast::flat_buffer inbox_;
     std::deque<queued> queue_;
+    std::deque<stream::shared_event> backlog_;  // the rest of a database page, taken first
     std::size_t queued_bytes_ = 0;
     stream::frame in_flight_;
     asio::steady_timer heartbeat_timer_;
     asio::steady_timer retry_timer_;
     std::atomic<bool> wake_pending_{false};
+    bool accepted_ = false;  // the upgrade's answer is written: a close may be sent
     bool live_ = false;      // caught up once: from now on a full queue means too slow
     bool fetching_ = false;  // a database page is being read
     bool finished_ = false;

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "store/pg_pool.hpp"
 #include "util/log.hpp"
 
 namespace varde::store {
@@ -40,7 +41,9 @@ struct event_listener::impl {
     }
 };
 
-event_listener::event_listener(std::string url) : impl_(std::make_unique<impl>()) { impl_->url = std::move(url); }
+event_listener::event_listener(std::string url) : impl_(std::make_unique<impl>()) {
+    impl_->url = with_connect_timeout(url, std::chrono::seconds(3));
+}
 
 event_listener::~event_listener() {
     try {

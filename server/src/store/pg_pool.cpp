@@ -15,15 +15,15 @@ struct pg_pool::slot {
     std::unordered_set<std::string> prepared;
 };
 
-namespace {
-
-constexpr int max_attempts = 4;
-
 std::string with_connect_timeout(std::string const& url, std::chrono::seconds timeout) {
     if (url.find("connect_timeout=") != std::string::npos) return url;
     char sep = url.find('?') == std::string::npos ? '?' : '&';
     return url + sep + "connect_timeout=" + std::to_string(timeout.count());
 }
+
+namespace {
+
+constexpr int max_attempts = 4;
 
 char const* begin_sql(isolation level) {
     switch (level) {

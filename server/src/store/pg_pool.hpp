@@ -20,6 +20,10 @@ struct pool_options {
     std::chrono::seconds connect_timeout{3};
 };
 
+// The libpq URI with connect_timeout set, unless it sets one: an unreachable host must not
+// hold a thread for the kernel's TCP timeout.
+std::string with_connect_timeout(std::string const& url, std::chrono::seconds timeout);
+
 enum class isolation { read_committed, repeatable_read, serializable };
 
 class pg_pool {

@@ -24,8 +24,13 @@ void event_hub::stop() {
 }
 
 void event_hub::attach(std::shared_ptr<subscriber> const& s) {
-    std::lock_guard lock(mutex_);
-    subscribers_.emplace(s.get(), s);
+    {
+        std::lock_guard lock(mutex_);
+        subscribers_.insert_or_assign(s.get(), s);
+    }
+    // A revocation the feed thread judged between this stream's authentication and now
+    // would otherwise wait for the periodic re-check.
+    revalidate_due_ = true;
 }
 
 void event_hub::detach(subscriber const* s) {
@@ -56,25 +61,34 @@ std::vector<std::shared_ptr<subscriber>> event_hub::live_subscribers() const {
     return out;
 }
 
-// LISTEN is in place before the head is read, so no commit after it goes unnoticed.
+// LISTEN is in place before the head is read, so no commit after it goes unnoticed. Should
+// the listening connection be down, the loop still reads every poll interval.
 void event_hub::run() {
     store::event_listener listener(database_url_);
+    auto const step = std::min<std::chrono::milliseconds>(settings_.poll_interval, std::chrono::milliseconds(250));
+    auto last_read = std::chrono::steady_clock::time_point{};
     auto last_check = std::chrono::steady_clock::now();
     while (!stopping_) {
-        auto woken = listener.wait(settings_.poll_interval);
+        // Short waits, so stop() is never held up by a long poll interval.
+        auto woken = listener.wait(step);
         if (stopping_) break;
-        if (!woken.connected) continue;
-        try {
-            if (!memory_base_) position_at_head();
-            while (read_new() && !stopping_) {
+        auto now = std::chrono::steady_clock::now();
+        if (woken.events || !memory_base_ || now - last_read >= settings_.poll_interval) {
+            last_read = now;
+            try {
+                if (!memory_base_) position_at_head();
+                while (read_new() && !stopping_) {
+                }
+            } catch (std::exception const& e) {
+                log::warn("stream.feed_failed", {{"detail", e.what()}});
             }
-            auto now = std::chrono::steady_clock::now();
-            if (woken.identities || now - last_check >= settings_.revalidate_interval) {
-                last_check = now;
-                revalidate();
-            }
-        } catch (std::exception const& e) {
-            log::warn("stream.feed_failed", {{"detail", e.what()}});
+        }
+        // A change of identities is remembered until a re-check has completed: a revocation
+        // must not wait for the periodic check because the database hiccupped once.
+        if (woken.identities || now - last_check >= settings_.revalidate_interval) revalidate_due_ = true;
+        if (revalidate_due_ && revalidate()) {
+            revalidate_due_ = false;
+            last_check = now;
         }
     }
 }
@@ -88,8 +102,18 @@ void event_hub::position_at_head() {
 }
 
 bool event_hub::read_new() {
-    auto got = events_.read_after(head_, settings_.batch).events;
+    auto page = events_.read_after(head_, settings_.batch);
+    if (page.history_lost) {
+        // Another node purged history this one had not read yet: start again from the head;
+        // subscribers behind it catch up from the database and learn there what is lost.
+        log::warn("stream.feed_behind_history", {{"head", head_}});
+        position_at_head();
+        return false;
+    }
+    auto& got = page.events;
     if (got.empty()) return false;
+    share_states(got);
+    auto full = got.size() == settings_.batch;
     {
         std::lock_guard lock(mutex_);
         for (auto& e : got) memory_.push_back(std::move(e));
@@ -100,23 +124,40 @@ bool event_hub::read_new() {
         }
     }
     for (auto const& s : live_subscribers()) s->wake();
-    return got.size() == settings_.batch;
+    return full;
+}
+
+// Events already in memory about the same report now see its newest state.
+void event_hub::share_states(std::vector<std::shared_ptr<feed_event>>& events) {
+    for (auto& e : events) {
+        auto& known = states_[e->report_id];
+        auto existing = known.lock();
+        if (existing && existing != e->state) {
+            existing->replace(e->state->get().first);
+            e->state = existing;
+        } else if (!existing) {
+            known = e->state;
+        }
+    }
+    if (states_.size() > 2 * settings_.memory_events)
+        std::erase_if(states_, [](auto const& entry) { return entry.second.expired(); });
 }
 
 // One lookup per distinct certificate: a revoked principal or an expired certificate ends
 // its streams; any other change (sectors, role, kind) applies to what they receive next.
-void event_hub::revalidate() {
+bool event_hub::revalidate() {
     std::unordered_map<std::string, std::optional<domain::principal>> verdicts;
     for (auto const& s : live_subscribers()) {
         auto [it, fresh] = verdicts.try_emplace(s->fingerprint());
         if (fresh) {
             auto auth = identity_.authenticate(s->fingerprint());
-            if (!auth) return;  // the database is away: judge on the next round
+            if (!auth) return false;  // the database is away: judge again on the next round
             if (auth.value().status == service::auth_status::ok) it->second = auth.value().who;
         }
         if (it->second) s->refresh(*it->second);
         else s->end(close_kind::access_revoked);
     }
+    return true;
 }
 
 }  // namespace varde::stream

@@ -56,7 +56,8 @@ private:
     void run();
     void position_at_head();
     bool read_new();  // true when a whole batch came: there may be more
-    void revalidate();
+    void share_states(std::vector<std::shared_ptr<feed_event>>& events);
+    bool revalidate();  // false if it could not finish (the database is away)
     std::vector<std::shared_ptr<subscriber>> live_subscribers() const;
 
     event_service& events_;
@@ -69,6 +70,9 @@ private:
     std::optional<std::int64_t> memory_base_;  // the position just before memory_.front()
     std::int64_t head_ = 0;                     // the newest event read
     std::unordered_map<subscriber const*, std::weak_ptr<subscriber>> subscribers_;
+    // The state of each report that events in memory are about (feed_event.hpp: report_state).
+    std::unordered_map<std::string, std::weak_ptr<report_state>> states_;
+    std::atomic<bool> revalidate_due_{true};  // until a re-check of every subscriber has completed
 
     std::atomic<bool> stopping_{false};
     std::thread feed_;

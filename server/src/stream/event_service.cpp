@@ -74,7 +74,7 @@ event_service::catch_up event_service::read_after(std::int64_t position, std::si
     catch_up out;
     pool_.transact([&](store::tx& t) {
         out.history_lost = position < store::event_store::purged_through(t);
-        out.events = out.history_lost ? std::vector<shared_event>{} : read_feed(t, position, limit, cursor_key_);
+        out.events = out.history_lost ? std::vector<std::shared_ptr<feed_event>>{} : read_feed(t, position, limit, cursor_key_);
     }, store::isolation::repeatable_read);
     return out;
 }

@@ -48,7 +48,7 @@ public:
     // Catch-up reads for a stream behind the hub's memory (blocking: worker threads only;
     // throws store::failure). history_lost: events after `position` were deleted meanwhile.
     struct catch_up {
-        std::vector<shared_event> events;
+        std::vector<std::shared_ptr<feed_event>> events;
         bool history_lost = false;
     };
     catch_up read_after(std::int64_t position, std::size_t limit);

@@ -22,36 +22,48 @@ frame id_only(std::string_view kind, feed_event const& e) {
     return std::make_shared<std::string const>(head_of(kind, e.cursor) + R"({"id":")" + e.report_id + "\"}}");
 }
 
-// The full frame in the view the reader gets, encoded once per view and event.
-frame full_frame(feed_event const& e, domain::principal const& who, domain::report_meta const& meta) {
+// The full frame in the view the reader gets, encoded once per view, event and report state.
+frame full_frame(feed_event const& e, store::report_store::feed_report const& r, std::uint64_t version,
+                 domain::principal const& who, domain::report_meta const& meta) {
     auto view = !domain::sees_as_owner(who, meta) ? "member" : who.is_operator() ? "operator" : "owner";
     std::lock_guard lock(e.frames_mutex);
-    if (auto it = e.frames.find(view); it != e.frames.end()) return it->second;
-    auto f = std::make_shared<std::string const>(head_of(e.kind, e.cursor) + views::render(e.report->report, who) + "}");
-    e.frames.emplace(view, f);
+    if (auto it = e.frames.find(view); it != e.frames.end() && it->second.first == version) return it->second.second;
+    auto f = std::make_shared<std::string const>(head_of(e.kind, e.cursor) + views::render(r.report, who) + "}");
+    e.frames.insert_or_assign(view, std::pair{version, f});
     return f;
 }
 
 std::optional<domain::report_meta> before_of(std::string const& detail_json) {
+    // Written by the node itself (service/moderation.cpp); read defensively all the same: a
+    // malformed detail must cost one withdrawal, not stall every stream on a thrown exception.
     auto detail = json::parse(detail_json, nullptr, false);
-    if (detail.is_discarded() || !detail.contains("before") || !detail.contains("origin")) return std::nullopt;
+    if (!detail.is_object() || !detail.contains("before") || !detail["origin"].is_string()) return std::nullopt;
     auto const& b = detail["before"];
+    if (!b.is_object() || !b["tlp"].is_string()) return std::nullopt;
+    auto strings = [&](char const* key) {
+        std::vector<std::string> out;
+        if (b.contains(key) && b[key].is_array())
+            for (auto const& v : b[key])
+                if (v.is_string()) out.push_back(v.get<std::string>());
+        return out;
+    };
     return domain::report_meta{detail["origin"].get<std::string>(),
-                               domain::parse_tlp(b.value("tlp", "RED")).value_or(domain::tlp::red),
-                               {b.value("orgs", std::vector<std::string>{}), b.value("sectors", std::vector<std::string>{})},
-                               domain::report_status::published};
+                               domain::parse_tlp(b["tlp"].get<std::string>()).value_or(domain::tlp::red),
+                               {strings("orgs"), strings("sectors")}, domain::report_status::published};
 }
 
 }  // namespace
 
 frame frame_for(feed_event const& e, domain::principal const& who, filter const& f) {
+    auto [report, version] = e.state ? e.state->get() : std::pair<report_state::report, std::uint64_t>{};
     std::optional<domain::report_meta> meta;
-    if (e.report) meta = views::meta_of(e.report->report);
+    if (report) meta = views::meta_of(report->report);
     auto access = meta ? domain::access_to(who, *meta) : domain::access::none;
     if (e.kind == "report.published" || e.kind == "report.updated") {
         if (access != domain::access::full) return nullptr;  // a lost reader gets its own withdrawn event
-        auto const& r = *e.report;
-        if (admits(f, {meta->level, r.category, r.sector, r.indicator_types})) return full_frame(e, who, *meta);
+        auto const& r = *report;
+        if (admits(f, {meta->level, r.category, r.sector, r.indicator_types}))
+            return full_frame(e, r, version, who, *meta);
         return e.kind == "report.updated" ? id_only("report.withdrawn", e) : nullptr;
     }
     if (e.kind == "report.retracted") return access == domain::access::none ? nullptr : id_only(e.kind, e);
@@ -64,17 +76,18 @@ frame heartbeat_frame(std::string const& cursor) {
     return std::make_shared<std::string const>(R"({"event":"heartbeat","cursor":")" + cursor + "\"}");
 }
 
-std::vector<shared_event> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
-                                    domain::keyed_hash const& cursor_key) {
+std::vector<std::shared_ptr<feed_event>> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
+                                                   domain::keyed_hash const& cursor_key) {
     auto rows = store::event_store::after(t, position, limit);
     std::set<std::string> ids;
     for (auto const& r : rows) ids.insert(r.report_id);
-    std::map<std::string, store::report_store::feed_report> reports;
+    std::map<std::string, std::shared_ptr<report_state>> states;
+    for (auto const& id : ids) states.emplace(id, std::make_shared<report_state>(nullptr));
     for (auto& r : store::report_store::for_event_feed(t, {ids.begin(), ids.end()})) {
         auto id = r.report.id;
-        reports.emplace(std::move(id), std::move(r));
+        states[id]->replace(std::make_shared<store::report_store::feed_report const>(std::move(r)));
     }
-    std::vector<shared_event> out;
+    std::vector<std::shared_ptr<feed_event>> out;
     out.reserve(rows.size());
     for (auto& row : rows) {
         auto e = std::make_shared<feed_event>();
@@ -82,7 +95,7 @@ std::vector<shared_event> read_feed(store::tx& t, std::int64_t position, std::si
         e->kind = std::move(row.kind);
         e->report_id = std::move(row.report_id);
         e->cursor = wire::encode_cursor(row.id, cursor_key);
-        if (auto it = reports.find(e->report_id); it != reports.end()) e->report = it->second;
+        e->state = states.at(e->report_id);
         if (e->kind == "report.withdrawn") e->before = before_of(row.detail_json);
         out.push_back(std::move(e));
     }

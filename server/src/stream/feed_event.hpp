@@ -22,19 +22,43 @@ namespace varde::stream {
 // An encoded frame: one JSON object, shared by every reader that gets the same bytes.
 using frame = std::shared_ptr<std::string const>;
 
+// The latest known state of one report, shared by every event about it that a node holds in
+// memory: when a newer event of the report is read, the state is replaced, so a reader served
+// later from memory is judged and rendered against the report as it is now, never as it was
+// (a retracted or tightened report must not reach a late reader in its old form).
+class report_state {
+public:
+    using report = std::shared_ptr<store::report_store::feed_report const>;
+    explicit report_state(report r) : now_(std::move(r)) {}
+    std::pair<report, std::uint64_t> get() const {
+        std::lock_guard lock(mutex_);
+        return {now_, version_};
+    }
+    void replace(report r) {
+        std::lock_guard lock(mutex_);
+        now_ = std::move(r);
+        ++version_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    report now_;  // null: no such row
+    std::uint64_t version_ = 0;
+};
+
 struct feed_event {
     std::int64_t id = 0;
     std::string kind;  // report.published | report.updated | report.retracted | report.withdrawn
     std::string report_id;
     std::string cursor;  // the position after this event, encoded once
-    // The report as it was when the event was read; nullopt if there is no such row.
-    std::optional<store::report_store::feed_report> report;
+    std::shared_ptr<report_state> state;
     // report.withdrawn: the report's audience before the change, to tell who lost it.
     std::optional<domain::report_meta> before;
 
-    // Frames already encoded for this event, per view (member, owner, operator).
+    // Frames already encoded for this event, per view (member, owner, operator), with the
+    // version of the report state they were rendered from.
     mutable std::mutex frames_mutex;
-    mutable std::map<std::string, frame, std::less<>> frames;
+    mutable std::map<std::string, std::pair<std::uint64_t, frame>, std::less<>> frames;
 };
 
 using shared_event = std::shared_ptr<feed_event const>;
@@ -47,8 +71,9 @@ frame frame_for(feed_event const& e, domain::principal const& who, filter const&
 // The heartbeat an idle subscriber stores as its position.
 frame heartbeat_frame(std::string const& cursor);
 
-// Events after `position`, in commit order, with their reports (blocking database read).
-std::vector<shared_event> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
-                                    domain::keyed_hash const& cursor_key);
+// Events after `position`, in commit order, with their reports (blocking database read);
+// events of one report share one state.
+std::vector<std::shared_ptr<feed_event>> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
+                                                   domain::keyed_hash const& cursor_key);
 
 }  // namespace varde::stream

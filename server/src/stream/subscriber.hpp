@@ -11,6 +11,7 @@ enum class close_kind {
     too_slow,        // its send queue overflowed: resume from the cursor in the reason
     history_lost,    // its cursor is older than the retained history
     access_revoked,  // its principal was revoked, or its certificate expired
+    access_changed,  // its principal's role, kind or organisation changed: resume, to be judged anew
     node_stopping,   // resume from the cursor in the reason, on this node or another
 };
 

@@ -47,7 +47,7 @@ std::shared_ptr<feed_event> event_about(domain::report_meta const& meta, std::st
     r.category = "intrusion";
     r.sector = "energy";
     r.indicator_types = {"ipv4", "domain"};
-    e->report = std::move(r);
+    e->state = std::make_shared<report_state>(std::make_shared<store::report_store::feed_report const>(std::move(r)));
     return e;
 }
 
@@ -126,9 +126,26 @@ TEST(StreamFrames, FiltersNarrowAndAnUpdateOutsideTheFilterIsAWithdrawal) {
 
 TEST(StreamFrames, AReportGoneFromTheDatabaseReachesNobody) {
     auto e = event_about(test::make_report(tlp::clear));
-    e->report.reset();
+    e->state->replace(nullptr);
     auto oscar = test::make_principal("cert", {"government"}, domain::principal_role::operator_);
     EXPECT_FALSE(frame_for(*e, oscar, {}));
+}
+
+TEST(StreamFrames, AReaderServedLaterIsJudgedAgainstTheReportAsItIsNow) {
+    auto bob = test::make_principal("fjordbank", {"finance"});
+    auto e = event_about(test::make_report(tlp::green));
+    auto before = frame_for(*e, bob, {});
+    ASSERT_TRUE(before);
+    // A later event tightened it to RED for havn only; the hub replaced the shared state.
+    auto tightened = event_about(test::make_report(tlp::red));
+    auto now = *tightened->state->get().first;
+    now.report.to = {{"havn"}, {}};
+    e->state->replace(std::make_shared<store::report_store::feed_report const>(now));
+    EXPECT_FALSE(frame_for(*e, bob, {}));  // no stale GREEN copy from the cache
+    auto carol = test::make_principal("havn", {"transport"});
+    auto for_carol = frame_for(*e, carol, {});
+    ASSERT_TRUE(for_carol);
+    EXPECT_NE(for_carol->find("\"RED\""), std::string::npos);
 }
 
 TEST(StreamQuery, ParsesFiltersAndNamesEveryBadParameter) {

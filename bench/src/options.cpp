@@ -1,0 +1,95 @@
+#include "options.hpp"
+
+#include <stdexcept>
+
+namespace varde::bench {
+
+namespace {
+
+// "https://127.0.0.1:8443" -> host and port; the scheme is optional, only IP literals.
+void parse_url(std::string url, client::target& t) {
+    if (auto p = url.find("://"); p != std::string::npos) url = url.substr(p + 3);
+    if (auto slash = url.find('/'); slash != std::string::npos) url.resize(slash);
+    auto colon = url.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("--url needs a port: " + url);
+    t.host = url.substr(0, colon);
+    if (t.host == "localhost") t.host = "127.0.0.1";
+    t.port = static_cast<unsigned short>(std::stoul(url.substr(colon + 1)));
+}
+
+void apply(options& o, std::string const& key, std::string const& v) {
+    if (key == "--url") parse_url(v, o.node);
+    else if (key == "--host") o.node.host = v;
+    else if (key == "--port") o.node.port = static_cast<unsigned short>(std::stoul(v));
+    else if (key == "--ca") o.ca = v;
+    else if (key == "--cert") o.cert = v;
+    else if (key == "--key") o.key = v;
+    else if (key == "--pki") o.pki = v;
+    else if (key == "--as") o.as = v;
+    else if (key == "--duration") o.duration_s = std::stod(v);
+    else if (key == "--connections") o.connections = static_cast<unsigned>(std::stoul(v));
+    else if (key == "--count") o.count = std::stoul(v);
+    else if (key == "--rate") o.rate = std::stod(v);
+    else if (key == "--node-pid") o.node_pid = std::stoi(v);
+    else if (key == "--example") o.example = v;
+    else throw std::invalid_argument("unknown option " + key);
+}
+
+}  // namespace
+
+options parse_options(std::string scenario, std::vector<std::string> const& args) {
+    options o;
+    o.scenario = std::move(scenario);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string key = args[i], value;
+        if (auto eq = key.find('='); eq != std::string::npos) {
+            value = key.substr(eq + 1);
+            key.resize(eq);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            throw std::invalid_argument(key + " needs a value");
+        }
+        try {
+            apply(o, key, value);
+        } catch (std::invalid_argument const&) {
+            throw;
+        } catch (std::exception const&) {
+            throw std::invalid_argument("bad value for " + key + ": " + value);
+        }
+    }
+    if (o.connections == 0) throw std::invalid_argument("--connections must be at least 1");
+    if (o.duration_s <= 0 && !o.count) throw std::invalid_argument("--duration must be > 0");
+    if (o.rate <= 0) throw std::invalid_argument("--rate must be > 0");
+    if (o.ca.empty() && !o.pki.empty()) o.ca = o.pki + "/member-ca.pem";
+    if (o.ca.empty()) throw std::invalid_argument("give --ca or --pki");
+    return o;
+}
+
+client::tls_options credentials(options const& o, std::string const& principal) {
+    client::tls_options t;
+    t.ca_file = o.ca;
+    if (!o.cert.empty()) {
+        t.certificate_file = o.cert;
+        t.private_key_file = o.key;
+    } else if (!o.pki.empty()) {
+        t.certificate_file = o.pki + "/" + principal + ".pem";
+        t.private_key_file = o.pki + "/" + principal + ".key";
+    } else {
+        throw std::invalid_argument("give --cert/--key or --pki");
+    }
+    return t;
+}
+
+std::string principal_or(options const& o, std::string const& fallback) { return o.as.empty() ? fallback : o.as; }
+
+std::string usage() {
+    return "usage: varde-bench requests|handshakes|publish|fanout|list [options]\n"
+           "  --url https://127.0.0.1:8443 | --host H --port P\n"
+           "  --pki DIR [--as NAME]  or  --ca F --cert F --key F\n"
+           "  --duration S (10)  --connections N (4)  --count N (publish)  --rate R (fanout, 10/s)\n"
+           "  --node-pid PID (node CPU per op)  --example FILE (report template)\n"
+           "Prints one JSON line of results. See bench/README.md.\n";
+}
+
+}  // namespace varde::bench

@@ -1,0 +1,58 @@
+#pragma once
+// Latency samples, the node's CPU time, and the one JSON line every scenario prints.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace varde::bench {
+
+using clock = std::chrono::steady_clock;
+
+// Samples of one thread; merged once at the end so threads never share a lock while timing.
+struct samples {
+    std::vector<std::int64_t> latency_ns;
+    std::uint64_t errors = 0;
+    void add(clock::duration d) { latency_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()); }
+};
+
+// The node's utime+stime from /proc/<pid>/stat, in seconds; nullopt without a pid.
+std::optional<double> node_cpu_seconds(std::optional<int> pid);
+
+// Wall time and node CPU of one run, started at construction.
+class run_clock {
+public:
+    explicit run_clock(std::optional<int> node_pid);
+    void stop();
+    double seconds() const { return seconds_; }
+    std::optional<double> node_cpu() const { return cpu_; }
+    double own_cpu() const { return own_cpu_; }  // varde-bench's CPU: is the load generator the limit?
+
+private:
+    std::optional<int> pid_;
+    clock::time_point start_;
+    std::optional<double> cpu_start_, cpu_;
+    double own_start_ = 0, own_cpu_ = 0;
+    double seconds_ = 0;
+};
+
+// ops, seconds, ops/s, latency percentiles (ms), errors, node CPU per op; `extra` is merged in.
+nlohmann::json summarise(char const* scenario, std::vector<samples> const& per_thread, run_clock const& rc,
+                         nlohmann::json extra = nlohmann::json::object());
+
+// Keeps worker threads going until a deadline or an operation count is reached.
+class work_budget {
+public:
+    work_budget(double seconds, std::optional<unsigned long> count);
+    bool take();  // true: do one more operation
+
+private:
+    clock::time_point deadline_;
+    std::optional<unsigned long> count_;
+    std::atomic<unsigned long> taken_{0};
+};
+
+}  // namespace varde::bench
