@@ -106,7 +106,10 @@ std::optional<std::string> canonical_host_port(std::string_view s) {
         if (close == std::string_view::npos) return std::nullopt;
         auto v6 = parse_ipv6(s.substr(1, close - 1));
         if (!v6) return std::nullopt;
-        host = "[" + to_string(*v6) + "]";
+        // Appended piecewise: GCC 12 at -O3 raises a false -Wrestrict on "[" + std::string.
+        host += '[';
+        host += to_string(*v6);
+        host += ']';
         port_part = s.substr(close + 1);
     } else {
         auto colon = s.find(':');
