@@ -28,10 +28,12 @@ protected:
 
     static std::string url() { return "https://127.0.0.1:" + std::to_string(base::node_->port()); }
 
-    // A home folder of this suite's own, so no real ~/.config/varde/config is read.
+    // A home folder of this test's own, so no real ~/.config/varde/config is read, and tests
+    // that CTest runs in parallel never see each other's config files.
     static std::string home() {
+        auto const* test = ::testing::UnitTest::GetInstance()->current_test_info();
         auto dir = std::filesystem::path(::testing::TempDir()) /
-                   ("varde-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_suite()->name()));
+                   ("varde-cli-" + std::string(test->test_suite_name()) + "-" + test->name());
         std::filesystem::create_directories(dir);
         return dir.string();
     }

@@ -42,7 +42,9 @@ TEST_F(CliReports, PreviewShowsRedactionsAndStoresNothing) {
     EXPECT_TRUE(contains(r.out, "[EMAIL]")) << r.out;
     EXPECT_TRUE(contains(r.out, "redactions:")) << r.out;
     auto list = varde("alice", {"list", "--json"});
-    for (auto const& item : json::parse(list.out)["items"]) EXPECT_NE(item["title"], "[ORG] was phished");
+    auto listed = json::parse(list.out);  // a named value: a range-for over a temporary's member dangles
+    ASSERT_TRUE(listed["items"].is_array()) << list.out;
+    for (auto const& item : listed["items"]) EXPECT_NE(item["title"], "[ORG] was phished");
 }
 
 TEST_F(CliReports, IdempotencyKeyPublishesOnce) {
