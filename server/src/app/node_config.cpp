@@ -21,37 +21,31 @@ std::optional<std::uint64_t> to_number(std::string const& text) {
     return v;
 }
 
-template <typename T>
-setter number(T node_config::*field, std::uint64_t min, std::uint64_t max) {
+// A whole number within [min, max], stored by `store`; the three below say where it goes.
+template <typename Store>
+setter bounded(Store store, std::uint64_t min, std::uint64_t max) {
     return [=](node_config& c, std::string const& text) -> std::optional<std::string> {
         auto v = to_number(text);
         if (!v || *v < min || *v > max)
             return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-        c.*field = static_cast<T>(*v);
+        store(c, *v);
         return std::nullopt;
     };
+}
+
+template <typename T>
+setter number(T node_config::*field, std::uint64_t min, std::uint64_t max) {
+    return bounded([field](node_config& c, std::uint64_t v) { c.*field = T(v); }, min, max);
 }
 
 template <typename T>
 setter limit(T net::limits::*field, std::uint64_t min, std::uint64_t max) {
-    return [=](node_config& c, std::string const& text) -> std::optional<std::string> {
-        auto v = to_number(text);
-        if (!v || *v < min || *v > max)
-            return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-        c.limits.*field = T(*v);
-        return std::nullopt;
-    };
+    return bounded([field](node_config& c, std::uint64_t v) { c.limits.*field = T(v); }, min, max);
 }
 
 template <typename T>
 setter stream_limit(T net::stream_limits::*field, std::uint64_t min, std::uint64_t max) {
-    return [=](node_config& c, std::string const& text) -> std::optional<std::string> {
-        auto v = to_number(text);
-        if (!v || *v < min || *v > max)
-            return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-        c.stream.*field = T(*v);
-        return std::nullopt;
-    };
+    return bounded([field](node_config& c, std::uint64_t v) { c.stream.*field = T(v); }, min, max);
 }
 
 setter text(std::function<std::string&(node_config&)> field) {
