@@ -1,5 +1,6 @@
 #pragma once
 // Who is on the exchange: organisations and the certificate holders (principals) in them.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,7 @@ struct principal {
     std::string org_name;
     std::vector<std::string> org_sectors;
     bool certificate_expired = false;  // a resumed TLS session or a long connection outlived it
+    std::int64_t certificate_not_after = 0;  // Unix seconds; expired once the clock passes it
 
     bool is_operator() const { return role == principal_role::operator_; }
     bool is_active() const { return status == principal_status::active; }

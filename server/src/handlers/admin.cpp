@@ -95,7 +95,7 @@ http::response revoke_principal(http::request_context const& ctx, services& s) {
         return invalid({{"fingerprint", "must be the certificate's SHA-256 fingerprint (64 hex digits)"}},
                        "the fingerprint is not valid", ctx);
     // Who it is, for the answer; read first, so the answer never depends on a second lookup.
-    auto found = s.identity.authenticate(*fingerprint);
+    auto found = s.identity.authenticate(*fingerprint, service::lookup::fresh);
     if (!found) return refused(found.err(), ctx);
     auto revoked = s.identity.revoke(actor(ctx), *fingerprint);
     if (!revoked) return refused(revoked.err(), ctx);

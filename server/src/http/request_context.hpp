@@ -25,6 +25,9 @@ struct request_context {
     std::string fingerprint;  // SHA-256 of the verified client certificate
     std::string peer;         // "address:port", for logs
     std::optional<domain::principal> principal;  // set once authenticated
+    // A connection's first request reads its principal from the database, never from the
+    // principal cache: every new connection (and so every TLS resumption) is checked afresh.
+    bool first_on_connection = true;
 };
 
 struct response {

@@ -35,12 +35,15 @@ refusal refusal_of(service::auth_status s) {
     }
 }
 
-// Looks up the principal behind the verified certificate. Every request does this, so a
-// revocation takes effect on open keep-alive connections at once, and TLS session
-// resumption can never skip it.
+// Looks up the principal behind the verified certificate on every request: in the database
+// for a connection's first (so TLS session resumption can never skip it), else through the
+// principal cache, which forgets on every change the node hears of (a revocation reaches
+// open keep-alive connections as it reaches open streams).
 std::optional<response> authenticate(request_context& ctx, handlers::services& s) {
     if (!s.schema_ready()) return to_response({503, "the node's database is not ready; try again shortly", {}, {}}, ctx);
-    auto result = s.identity.authenticate(ctx.fingerprint);
+    auto result = s.identity.authenticate(ctx.fingerprint, ctx.first_on_connection
+                                                               ? service::lookup::fresh
+                                                               : service::lookup::cached);
     if (!result) return to_response(from_service_error(result.err()), ctx);
     auto const& auth = result.value();
     if (auth.status == service::auth_status::ok) {

@@ -120,6 +120,7 @@ void http_session::dispatch_request() {
     ctx.request_id = new_request_id();
     ctx.fingerprint = fingerprint_;
     ctx.peer = peer_;
+    ctx.first_on_connection = requests_read_++ == 0;
     ctx.method = std::string(req.method_string());
     bool keep_alive = req.keep_alive();
     auto target = http::parse_target(req.target());

@@ -1,5 +1,7 @@
 #include "service/identity_service.hpp"
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "store/audit_store.hpp"
@@ -67,14 +69,34 @@ error from_store_failure(std::exception const& e) {
     return {error_code::internal, f->what()};
 }
 
-outcome<auth_result> identity_service::authenticate(std::string const& fingerprint) {
+namespace {
+
+auth_result judge(domain::principal who, std::int64_t now_unix) {
+    // The cached row was read earlier: expiry is judged against the clock now.
+    who.certificate_expired = who.certificate_not_after < now_unix;
+    if (!who.is_active()) return {auth_status::revoked, std::move(who)};
+    if (who.certificate_expired) return {auth_status::expired, std::move(who)};
+    return {auth_status::ok, std::move(who)};
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+outcome<auth_result> identity_service::authenticate(std::string const& fingerprint, lookup how) {
+    if (how == lookup::cached)
+        if (auto cached = cache_.find(fingerprint)) return judge(std::move(*cached), unix_now());
     return guarded<auth_result>([&]() -> outcome<auth_result> {
+        auto generation = cache_.current();
         std::optional<domain::principal> found;
-        pool_.transact([&](store::tx& t) { found = store::principal_store::find_by_fingerprint(t, fingerprint); });
+        pool_.read([&](store::tx& t) { found = store::principal_store::find_by_fingerprint(t, fingerprint); });
+        // Unknown certificates are not remembered: enrolment must work at once.
         if (!found) return auth_result{auth_status::unknown_certificate, {}};
-        if (!found->is_active()) return auth_result{auth_status::revoked, *found};
-        if (found->certificate_expired) return auth_result{auth_status::expired, *found};
-        return auth_result{auth_status::ok, *found};
+        cache_.remember(fingerprint, *found, generation);
+        return judge(std::move(*found), unix_now());
     });
 }
 
@@ -116,6 +138,7 @@ outcome<done> identity_service::revoke(std::string const& actor, std::string con
                 store::audit_store::append(t, {actor, "principal.revoked", "principal", fingerprint,
                                                R"({"before":"active","after":"revoked"})"});
         });
+        cache_.forget_all();  // this node refuses the certificate before it answers
         if (!revoked) return error{error_code::not_found, "no active principal with that fingerprint"};
         return done{};
     });
@@ -155,6 +178,7 @@ outcome<domain::organisation> identity_service::update_organisation(std::string 
             store::audit_store::append(t, {actor, "organisation.updated", "organisation", slug,
                                            organisation_change_detail(*before, *after)});
         });
+        cache_.forget_all();  // the principals of the organisation see its new sectors at once
         if (!after) return error{error_code::not_found, "no organisation with slug " + slug};
         return *after;
     });

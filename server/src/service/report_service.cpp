@@ -153,20 +153,16 @@ outcome<created> report_service::publish(domain::principal const& who, std::stri
 
 outcome<std::string> report_service::get(domain::principal const& who, std::string const& id) {
     if (!looks_like_uuid(id)) return not_found();
-    std::optional<rs::stored_report> found;
-    std::vector<std::string> related;
+    std::optional<rs::report_with_related> found;
     try {
-        pool_.transact([&](store::tx& t) {
-            found = rs::find(t, id, who);
-            if (found && found->access == "full") related = rs::related(t, id, who, 50);
-        }, store::isolation::repeatable_read);
+        pool_.read([&](store::tx& t) { found = rs::find_with_related(t, id, who, 50); });
     } catch (std::exception const& e) {
         return from_store_failure(e);
     }
-    auto access = found ? checked_access(*found, who) : domain::access::none;
+    auto access = found ? checked_access(found->report, who) : domain::access::none;
     if (access == domain::access::none) return not_found();
     if (access == domain::access::gone) return error{error_code::not_found, "this report was retracted", {}, 410};
-    return render(*found, who, related);
+    return render(found->report, who, found->related);
 }
 
 outcome<std::string> report_service::list(domain::principal const& who, query_params const& params) {
@@ -175,7 +171,7 @@ outcome<std::string> report_service::list(domain::principal const& who, query_pa
     auto const& q = parsed.query;
     std::vector<rs::stored_report> rows;
     try {
-        pool_.transact([&](store::tx& t) { rows = rs::list(t, who, q.filter, q.before, q.limit + 1); });
+        pool_.read([&](store::tx& t) { rows = rs::list(t, who, q.filter, q.before, q.limit + 1); });
     } catch (std::exception const& e) {
         return from_store_failure(e);
     }

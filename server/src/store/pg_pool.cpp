@@ -59,7 +59,8 @@ void pg_pool::release(std::unique_ptr<slot> s) {
     available_.notify_one();
 }
 
-void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, isolation level) {
+// `level` nullopt: a single statement in PostgreSQL's implicit transaction (read()).
+void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, std::optional<isolation> level) {
     try {
         if (!s.conn || !s.conn->is_open()) {
             s.prepared.clear();
@@ -68,9 +69,14 @@ void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, isolation 
         // A nontransaction with explicit BEGIN/COMMIT lets us choose the isolation level
         // per call; pqxx::work fixes it at compile time.
         pqxx::nontransaction raw(*s.conn);
-        raw.exec(begin_sql(level));
         tx::impl impl{raw, *s.conn, s.prepared};
         tx t(impl);
+        if (!level) {
+            impl.statements_left = 1;
+            work(t);
+            return;
+        }
+        raw.exec(begin_sql(*level));
         try {
             work(t);
         } catch (...) {
@@ -84,7 +90,7 @@ void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, isolation 
     }
 }
 
-void pg_pool::transact(std::function<void(tx&)> const& work, isolation level) {
+void pg_pool::run(std::function<void(tx&)> const& work, std::optional<isolation> level) {
     auto s = acquire();
     struct give_back {
         pg_pool& pool;
@@ -101,9 +107,13 @@ void pg_pool::transact(std::function<void(tx&)> const& work, isolation level) {
     }
 }
 
+void pg_pool::transact(std::function<void(tx&)> const& work, isolation level) { run(work, level); }
+
+void pg_pool::read(std::function<void(tx&)> const& work) { run(work, std::nullopt); }
+
 bool pg_pool::ping() {
     try {
-        transact([](tx& t) { t.exec_script("SELECT 1"); });
+        read([](tx& t) { t.exec_script("SELECT 1"); });
         return true;
     } catch (failure const&) {
         return false;

@@ -11,7 +11,7 @@ constexpr statement insert_sql{"principal_insert", R"(
 
 constexpr statement find_sql{"principal_find", R"(
     SELECT p.id, p.name, p.fingerprint, p.role, p.kind, p.status, o.slug, o.name, o.sectors,
-           p.not_after < now()
+           p.not_after < now(), floor(extract(epoch FROM p.not_after))::bigint
     FROM principal p JOIN organisation o ON o.id = p.org_id
     WHERE p.fingerprint = $1)"};
 
@@ -32,6 +32,7 @@ domain::principal from_row(row const& r) {
     p.org_name = r.text(7);
     p.org_sectors = r.text_array(8);
     p.certificate_expired = r.boolean(9);
+    p.certificate_not_after = r.int64(10);
     return p;
 }
 

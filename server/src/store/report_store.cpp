@@ -67,13 +67,20 @@ constexpr statement oldest_sql{"report_oldest",
 
 constexpr statement lock_sql{"report_lock", "SELECT 1 FROM report WHERE id = $1::uuid FOR UPDATE"};
 
-constexpr statement related_sql{"report_related",
-    "SELECT DISTINCT r.id, r.seq FROM report_indicator mine "
-    "JOIN report_indicator other ON other.type = mine.type AND other.value = mine.value "
-    "AND other.report_id <> mine.report_id "
-    "JOIN report r ON r.id = other.report_id "
-    "WHERE mine.report_id = $5::uuid AND " VARDE_VISIBLE("= 'full'")
-    " ORDER BY r.seq DESC LIMIT $6::integer"};
+// find_sql plus, for full access, the visible reports sharing an indicator ($6 of them).
+constexpr statement find_related_sql{"report_find_related",
+    "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END, "
+    "CASE WHEN " VARDE_VISIBLE("= 'full'") " THEN ARRAY("
+    "  SELECT x.id FROM (SELECT DISTINCT rel.id, rel.seq FROM report_indicator mine "
+    "    JOIN report_indicator other ON other.type = mine.type AND other.value = mine.value "
+    "     AND other.report_id <> mine.report_id "
+    "    JOIN report rel ON rel.id = other.report_id "
+    "    WHERE mine.report_id = r.id "
+    "      AND report_access(rel.origin_org, rel.tlp, rel.recipient_orgs, rel.recipient_sectors, "
+    "                        rel.status, $1, $2::text[], $3, $4::boolean) = 'full' "
+    "    ORDER BY rel.seq DESC LIMIT $6::integer) x ORDER BY x.seq DESC) END "
+    "FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
+    "WHERE r.id = $5::uuid AND " VARDE_VISIBLE("<> 'none'")};
 
 constexpr statement purge_sql{"report_original_purge",
     "WITH gone AS (DELETE FROM report_original WHERE purge_after < now() RETURNING 1) "
@@ -163,13 +170,15 @@ std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter
     return out;
 }
 
-std::vector<std::string> related(tx& t, std::string const& id, domain::principal const& who,
-                                 std::size_t limit) {
+std::optional<report_with_related> find_with_related(tx& t, std::string const& id,
+                                                     domain::principal const& who, std::size_t limit) {
     auto params = principal_params(who);
     params.push_back(id);
     params.push_back(std::to_string(limit));
-    std::vector<std::string> out;
-    for (auto const& r : t.exec(related_sql, params)) out.push_back(r.text(0));
+    auto r = t.exec_maybe(find_related_sql, params);
+    if (!r) return std::nullopt;
+    report_with_related out{read_row(*r), {}};
+    if (!r->is_null(17)) out.related = r->text_array(17);
     return out;
 }
 

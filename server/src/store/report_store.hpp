@@ -61,9 +61,15 @@ struct list_filter {
 std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter const& f,
                                 std::optional<std::int64_t> before_seq, std::size_t limit);
 
-// Ids (and titles' shared views) of visible reports that share an indicator with report `id`.
-std::vector<std::string> related(tx& t, std::string const& id, domain::principal const& who,
-                                 std::size_t limit);
+// A report as find() reads it, and when its access is 'full', the ids of up to `limit`
+// reports `who` may see that share an indicator with it (newest first). One statement, so
+// it may run outside an explicit transaction (pg_pool::read) and sees one snapshot.
+struct report_with_related {
+    stored_report report;
+    std::vector<std::string> related;
+};
+std::optional<report_with_related> find_with_related(tx& t, std::string const& id,
+                                                     domain::principal const& who, std::size_t limit);
 
 // Reports in `status` that `who` may see, oldest first (the moderation queue; with
 // unreviewed_trusted_only, published reports of trusted organisations not yet reviewed).

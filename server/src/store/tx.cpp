@@ -45,7 +45,14 @@ bool row::boolean(std::size_t i) const { return text(i) == "t"; }
 
 std::vector<std::string> row::text_array(std::size_t i) const { return parse_pg_array(text(i)); }
 
+void tx::impl::count_statement() {
+    if (statements_left == 0)
+        throw failure(error_kind::internal, "a second statement in a single-statement read");
+    if (statements_left > 0) --statements_left;
+}
+
 std::vector<row> tx::exec(statement const& s, std::vector<param> const& params) {
+    impl_.count_statement();
     std::string name(s.name);
     if (!impl_.prepared.contains(name)) {
         impl_.conn.prepare(name, std::string(s.sql));
@@ -71,6 +78,9 @@ std::optional<row> tx::exec_maybe(statement const& s, std::vector<param> const& 
     return std::move(rows.front());
 }
 
-void tx::exec_script(std::string_view sql) { impl_.work.exec(std::string(sql)); }
+void tx::exec_script(std::string_view sql) {
+    impl_.count_statement();
+    impl_.work.exec(std::string(sql));
+}
 
 }  // namespace varde::store

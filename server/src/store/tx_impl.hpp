@@ -13,6 +13,11 @@ public:
     pqxx::transaction_base& work;
     pqxx::connection& conn;
     std::unordered_set<std::string>& prepared;
+    // Outside an explicit transaction (pg_pool::read) only one statement may run: two would
+    // not see one snapshot. -1: no limit.
+    int statements_left = -1;
+
+    void count_statement();
 };
 
 }  // namespace varde::store

@@ -72,6 +72,7 @@ void event_hub::run() {
         // Short waits, so stop() is never held up by a long poll interval.
         auto woken = listener.wait(step);
         if (stopping_) break;
+        hear_identities(woken.connected, woken.identities);
         auto now = std::chrono::steady_clock::now();
         if (woken.events || !memory_base_ || now - last_read >= settings_.poll_interval) {
             last_read = now;
@@ -91,6 +92,14 @@ void event_hub::run() {
             last_check = now;
         }
     }
+}
+
+// The principal cache is only as good as this connection: on while it listens, emptied
+// whenever a principal or organisation changed (before the re-check below reads them).
+void event_hub::hear_identities(bool listening, bool changed) {
+    auto& cache = identity_.cache();
+    cache.set_enabled(listening);
+    if (changed) cache.forget_all();
 }
 
 void event_hub::position_at_head() {

@@ -54,6 +54,7 @@ public:
 
 private:
     void run();
+    void hear_identities(bool listening, bool changed);
     void position_at_head();
     bool read_new();  // true when a whole batch came: there may be more
     void share_states(std::vector<std::shared_ptr<feed_event>>& events);
