@@ -66,6 +66,7 @@ std::map<std::string, setter> const& keys() {
         {"tls_client_ca", text([](node_config& c) -> std::string& { return c.tls.client_ca; })},
         {"io_threads", number(&node_config::io_threads, 1, 64)},
         {"db_connections", number(&node_config::db_connections, 1, 256)},
+        {"worker_threads", number(&node_config::worker_threads, 1, 1024)},
         {"body_limit", limit(&net::limits::body_limit, 1024, 64u << 20)},
         {"header_limit", limit(&net::limits::header_limit, 1024, 1u << 20)},
         {"handshake_timeout_s", limit(&net::limits::handshake_timeout, 1, 300)},

@@ -25,6 +25,9 @@ struct node_config {
     int event_retention_days = 30;        // the event history a cursor can resume from
     std::size_t io_threads = 2;
     std::size_t db_connections = 4;
+    // Threads that run requests. More than db_connections: a publish waits for its group
+    // commit on its thread, and the more publishes wait together, the larger the batch.
+    std::size_t worker_threads = 64;
     std::chrono::seconds shutdown_grace{10};
     std::string log_level = "info";
     // Key of the HMAC behind pseudonymous sources; at least 32 characters, kept secret and

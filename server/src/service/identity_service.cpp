@@ -109,6 +109,7 @@ outcome<std::string> identity_service::add_organisation(std::string const& actor
             store::audit_store::append(t, {actor, "organisation.created", "organisation", org.slug,
                                            organisation_detail(org)});
         });
+        cache_.forget_all();  // a recipient from the next request on
         return id;
     });
 }

@@ -7,7 +7,7 @@
 
 #include "domain/identity.hpp"
 #include "service/outcome.hpp"
-#include "service/principal_cache.hpp"
+#include "service/membership_cache.hpp"
 #include "wire/admin_json.hpp"
 
 namespace varde::store {
@@ -48,8 +48,8 @@ public:
     // Who holds this certificate: one database read, or with lookup::cached, the principal
     // cache when it is on and holds the certificate.
     outcome<auth_result> authenticate(std::string const& fingerprint, lookup how = lookup::cached);
-    // The event hub reports what its LISTEN connection hears (see principal_cache.hpp).
-    principal_cache& cache() { return cache_; }
+    // The event hub reports what its LISTEN connection hears (see membership_cache.hpp).
+    membership_cache& cache() { return cache_; }
     outcome<std::string> add_organisation(std::string const& actor, domain::organisation const& org);
     outcome<std::string> enrol(std::string const& actor, enrolment const& e);
     outcome<done> revoke(std::string const& actor, std::string const& fingerprint);
@@ -62,7 +62,7 @@ public:
 
 private:
     store::pg_pool& pool_;
-    principal_cache cache_;
+    membership_cache cache_;
 };
 
 // Maps a store failure caught at the service boundary to an error value.

@@ -1,9 +1,14 @@
 #include "service/report_service.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/sharing.hpp"
 #include "service/identity_service.hpp"
+#include "service/membership_cache.hpp"
+#include "service/publish_batcher.hpp"
 #include "service/report_query.hpp"
 #include "service/report_views.hpp"
 #include "store/audit_store.hpp"
@@ -21,6 +26,16 @@ namespace varde::service {
 namespace rs = store::report_store;
 using namespace report_views;
 
+report_service::report_service(store::pg_pool& pool, domain::keyed_hash const& pseudonyms, report_settings settings,
+                               membership_cache* membership)
+    : pool_(pool),
+      pseudonyms_(pseudonyms),
+      settings_(std::move(settings)),
+      membership_(membership),
+      batcher_(std::make_unique<publish_batcher>(pool.url(), settings_.publish_batch_max)) {}
+
+report_service::~report_service() = default;
+
 struct report_service::prepared {
     domain::report_draft draft;
     domain::shared_report shared;
@@ -31,10 +46,28 @@ struct report_service::prepared {
 
 namespace {
 
-std::vector<std::string> single_out_warnings(store::pg_pool& pool, domain::incident const& what, int threshold) {
+// Mirrors store::directory_store: every slug, and every sector some organisation is in.
+store::directory_store::directory directory_of(std::vector<domain::organisation> const& all) {
+    store::directory_store::directory d;
+    for (auto const& o : all) {
+        d.org_slugs.insert(o.slug);
+        d.sectors.insert(o.sectors.begin(), o.sectors.end());
+    }
+    return d;
+}
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::vector<std::string> single_out_warnings(std::vector<domain::organisation> const& all,
+                                             domain::incident const& what, int threshold) {
     if (what.sector.empty() || what.country.empty()) return {};
-    std::int64_t peers = 0;
-    pool.transact([&](store::tx& t) { peers = store::directory_store::count_orgs(t, what.sector, what.country); });
+    auto country = upper(what.country);
+    auto peers = std::count_if(all.begin(), all.end(), [&](domain::organisation const& o) {
+        return o.country == country && std::find(o.sectors.begin(), o.sectors.end(), what.sector) != o.sectors.end();
+    });
     if (peers >= threshold) return {};
     return {"fewer than " + std::to_string(threshold) + " member organisations are in sector '" + what.sector +
             "' in " + what.country + ": the sector and country of this report may identify you to other "
@@ -53,26 +86,35 @@ outcome<report_service::prepared> report_service::prepare(domain::principal cons
     auto decoded = wire::decode_new_report(body, settings_.decoding);
     if (!decoded.draft) return error{error_code::invalid, "the report is not valid; see errors", decoded.errors};
     prepared p{std::move(*decoded.draft), {}, {}, std::nullopt, {}};
-    std::optional<domain::organisation> origin;
-    std::optional<store::directory_store::directory> dir;
     try {
-        pool_.transact([&](store::tx& t) {
-            origin = store::organisation_store::find_by_slug(t, who.org_slug);
-            dir = store::directory_store::load(t);
-        });
-        if (!origin) return error{error_code::internal, "principal's organisation is missing"};
+        auto all = organisations();
+        auto origin = std::find_if(all->begin(), all->end(), [&](auto const& o) { return o.slug == who.org_slug; });
+        if (origin == all->end()) return error{error_code::internal, "principal's organisation is missing"};
         drop_self_from_recipients(p.draft, who.org_slug);
-        auto errors = domain::validate_and_normalise(p.draft, directory_view(std::move(*dir)), settings_.validation);
+        auto errors = domain::validate_and_normalise(p.draft, directory_view(directory_of(*all)), settings_.validation);
         if (!errors.empty()) return error{error_code::invalid, "the report is not valid; see errors", std::move(errors)};
         domain::scrub_policy policy{p.draft.attribution_mode == domain::attribution::attributed};
         p.shared = domain::prepare_for_sharing(p.draft, *origin, policy);
         p.source = domain::source_display(p.draft.attribution_mode, *origin, pseudonyms_);
-        p.warnings = single_out_warnings(pool_, p.draft.what, settings_.single_out_threshold);
-        p.origin = std::move(*origin);
+        p.warnings = single_out_warnings(*all, p.draft.what, settings_.single_out_threshold);
+        p.origin = *origin;
         return p;
     } catch (std::exception const& e) {
         return from_store_failure(e);
     }
+}
+
+// Every organisation: from the membership cache when the node keeps one and it is fresh,
+// else one read (remembered for the next publish).
+std::shared_ptr<std::vector<domain::organisation> const> report_service::organisations() {
+    if (membership_)
+        if (auto all = membership_->all_organisations()) return all;
+    auto generation = membership_ ? membership_->current() : 0;
+    std::vector<domain::organisation> all;
+    pool_.read([&](store::tx& t) { all = store::organisation_store::list_all(t); });
+    auto shared = std::make_shared<std::vector<domain::organisation> const>(std::move(all));
+    if (membership_) membership_->remember_organisations(shared, generation);
+    return shared;
 }
 
 outcome<std::string> report_service::preview(domain::principal const& who, std::string const& body) {
@@ -119,6 +161,33 @@ std::string audit_detail(rs::new_report const& r) {
     return nlohmann::json{{"after", {{"status", r.status}, {"tlp", r.tlp}, {"attribution", r.attribution}}}}.dump();
 }
 
+store::audit_store::entry audit_entry(domain::principal const& who, rs::new_report const& r, std::string id) {
+    return {who.fingerprint, r.status == "published" ? "report.published" : "report.submitted", "report",
+            std::move(id), audit_detail(r)};
+}
+
+// The new report as its submitter reads it back, without reading it back: the row written
+// plus what the database assigned. The submitter is its originator, so its access is full.
+rs::stored_report as_stored(rs::new_report const& r, rs::inserted const& got, domain::principal const& who) {
+    rs::stored_report s;
+    s.id = got.id;
+    s.access = "full";
+    s.status = r.status;
+    s.tlp = r.tlp;
+    s.attribution = r.attribution;
+    s.source_display = r.source_display;
+    s.origin_org = r.origin_org;
+    s.to = r.to;
+    s.created_at = got.created_at;
+    s.published_at = got.published_at;
+    s.shared_json = r.shared_json;
+    s.redactions_json = r.redactions_json;
+    s.warnings_json = r.warnings_json;
+    if (who.is_operator()) s.original_body = r.original_body;
+    s.seq = got.seq;
+    return s;
+}
+
 }  // namespace
 
 outcome<created> report_service::publish(domain::principal const& who, std::string const& body,
@@ -128,6 +197,12 @@ outcome<created> report_service::publish(domain::principal const& who, std::stri
     auto const& v = p.value();
     auto row = to_row(who, v.draft, v.shared, v.source, v.warnings, v.origin.trusted, body,
                       settings_.original_retention_days);
+    if (!idempotency_key) {
+        auto audit = audit_entry(who, row, "");
+        auto got = batcher_->write(row, audit);
+        if (!got) return got.err();
+        return created{201, render(as_stored(row, got.value(), who), who)};
+    }
     std::optional<store::idempotency_store::stored_answer> earlier;
     created answer;
     try {
@@ -137,8 +212,7 @@ outcome<created> report_service::publish(domain::principal const& who, std::stri
                 if (earlier) return;  // a retry: nothing new is written
             }
             auto id = rs::insert(t, row);
-            store::audit_store::append(t, {who.fingerprint, row.status == "published" ? "report.published" : "report.submitted",
-                                           "report", id, audit_detail(row)});
+            store::audit_store::append(t, audit_entry(who, row, id));
             answer.body = render(*rs::find(t, id, who), who);
             if (idempotency_key) store::idempotency_store::complete(t, who.id, *idempotency_key, 201, answer.body);
         });

@@ -3,8 +3,10 @@
 // Every read goes through the store's visibility filter (the SQL mirror of
 // domain::access_to); an invisible report is "not found", exactly like a missing one.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/identity.hpp"
 #include "domain/pseudonym.hpp"
@@ -25,6 +27,8 @@ struct report_settings {
     // Fewer member organisations than this in the report's sector and country: warn.
     int single_out_threshold = 3;
     std::size_t max_page = 200;
+    // Group commit: at most this many publishes in one transaction.
+    std::size_t publish_batch_max = 256;
 };
 
 struct created {
@@ -34,10 +38,16 @@ struct created {
 
 using query_params = std::map<std::string, std::string>;
 
+class publish_batcher;
+class membership_cache;
+
 class report_service {
 public:
-    report_service(store::pg_pool& pool, domain::keyed_hash const& pseudonyms, report_settings settings)
-        : pool_(pool), pseudonyms_(pseudonyms), settings_(std::move(settings)) {}
+    // With `membership`, publishes read the organisations from the node's membership cache
+    // (see membership_cache.hpp) instead of the database.
+    report_service(store::pg_pool& pool, domain::keyed_hash const& pseudonyms, report_settings settings,
+                   membership_cache* membership = nullptr);
+    ~report_service();
 
     outcome<created> publish(domain::principal const& who, std::string const& body,
                              std::optional<std::string> const& idempotency_key);
@@ -62,10 +72,13 @@ public:
 private:
     struct prepared;
     outcome<prepared> prepare(domain::principal const& who, std::string const& body);
+    std::shared_ptr<std::vector<domain::organisation> const> organisations();
 
     store::pg_pool& pool_;
     domain::keyed_hash const& pseudonyms_;
     report_settings settings_;
+    membership_cache* membership_;
+    std::unique_ptr<publish_batcher> batcher_;
 };
 
 }  // namespace varde::service

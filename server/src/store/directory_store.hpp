@@ -16,7 +16,5 @@ struct directory {
 
 directory load(tx& t);
 
-// How many member organisations are in this sector and country.
-std::int64_t count_orgs(tx& t, std::string const& sector, std::string const& country);
 
 }  // namespace varde::store::directory_store

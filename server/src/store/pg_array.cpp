@@ -18,6 +18,21 @@ std::string to_pg_array(std::vector<std::string> const& items) {
     return out;
 }
 
+std::string to_pg_array_with_nulls(std::vector<std::string> const& items, std::vector<bool> const& is_null) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        if (i < is_null.size() && is_null[i]) {
+            out += "NULL";  // unquoted: SQL NULL ("NULL" quoted would be the text)
+            continue;
+        }
+        auto one = to_pg_array({items[i]});
+        out.append(one, 1, one.size() - 2);
+    }
+    out += '}';
+    return out;
+}
+
 namespace {
 
 // Reads one element starting at pos (just after '{' or ','); returns the position after it.

@@ -1,5 +1,6 @@
 #include "store/report_store.hpp"
 
+#include "store/errors.hpp"
 #include "store/event_store.hpp"
 
 namespace varde::store::report_store {
@@ -29,13 +30,47 @@ constexpr statement insert_sql{"report_insert", R"(
             $16, CASE WHEN $6 = 'published' THEN now() END)
     RETURNING id)"};
 
+// $1..$16: one array per column, one element per report, in order (text[] columns as array
+// literals). The ids are made in the CTE so each answer can be matched to its input row.
+constexpr statement insert_many_sql{"report_insert_many", R"(
+    WITH input AS (
+        SELECT gen_random_uuid() AS id, x.*
+        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                    $13::text[], $14::text[], $15::text[], $16::text[])
+             WITH ORDINALITY AS x(origin_org, submitted_by, tlp, orgs, sectors, status, attribution,
+                                  source_display, category, sector, country, first_seen, last_seen,
+                                  shared_json, redactions_json, warnings_json, n)),
+    added AS (
+        INSERT INTO report (id, origin_org, submitted_by, tlp, recipient_orgs, recipient_sectors,
+                            status, attribution, source_display, category, sector, country,
+                            first_seen, last_seen, shared_json, redactions_json, warnings_json,
+                            published_at)
+        SELECT id, origin_org, submitted_by, tlp, orgs::text[], sectors::text[], status, attribution,
+               source_display, nullif(category, ''), nullif(sector, ''), nullif(country, ''),
+               nullif(first_seen, '')::timestamptz, nullif(last_seen, '')::timestamptz, shared_json,
+               redactions_json, warnings_json, CASE WHEN status = 'published' THEN now() END
+        FROM input ORDER BY n
+        RETURNING id, seq, created_at, published_at)
+    SELECT added.id, added.seq,
+           to_char(added.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           to_char(added.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    FROM added JOIN input USING (id) ORDER BY input.n)"};
+
+constexpr statement insert_many_originals_sql{"report_original_insert_many", R"(
+    INSERT INTO report_original (report_id, body, purge_after)
+    SELECT id, body, now() + make_interval(days => days)
+    FROM unnest($1::uuid[], $2::text[], $3::integer[]) AS x(id, body, days))"};
+
 constexpr statement insert_original_sql{"report_original_insert", R"(
     INSERT INTO report_original (report_id, body, purge_after)
     VALUES ($1::uuid, $2, now() + make_interval(days => $3::integer)))"};
 
 constexpr statement insert_indicators_sql{"report_indicators_insert", R"(
     INSERT INTO report_indicator (report_id, type, value)
-    SELECT $1::uuid, t, v FROM unnest($2::text[], $3::text[]) AS x(t, v)
+    SELECT coalesce($1::uuid, id), t, v
+    FROM unnest($2::text[], $3::text[], coalesce($4::uuid[], array_fill(NULL::uuid, ARRAY[cardinality($2::text[])])))
+         AS x(t, v, id)
     ON CONFLICT DO NOTHING)"};
 
 constexpr statement find_sql{"report_find",
@@ -144,9 +179,52 @@ std::string insert(tx& t, new_report const& r) {
         types.push_back(type);
         values.push_back(value);
     }
-    if (!types.empty()) t.exec(insert_indicators_sql, {id, to_pg_array(types), to_pg_array(values)});
+    if (!types.empty()) t.exec(insert_indicators_sql, {id, to_pg_array(types), to_pg_array(values), std::nullopt});
     if (r.status == "published") event_store::append(t, id, "report.published");
     return id;
+}
+
+std::vector<inserted> insert_many(tx& t, std::vector<new_report const*> const& reports) {
+    std::vector<inserted> out;
+    if (reports.empty()) return out;
+    std::vector<std::vector<std::string>> columns(16);
+    std::vector<bool> source_null;
+    for (auto const* r : reports) {
+        std::string const* values[] = {&r->origin_org, &r->submitted_by, &r->tlp, nullptr, nullptr,
+                                       &r->status, &r->attribution, nullptr, &r->category, &r->sector,
+                                       &r->country, &r->first_seen, &r->last_seen, &r->shared_json,
+                                       &r->redactions_json, &r->warnings_json};
+        for (std::size_t c = 0; c < 16; ++c)
+            if (values[c]) columns[c].push_back(*values[c]);
+        columns[3].push_back(to_pg_array(r->to.orgs));
+        columns[4].push_back(to_pg_array(r->to.sectors));
+        columns[7].push_back(r->source_display.value_or(""));
+        source_null.push_back(!r->source_display);
+    }
+    std::vector<param> params;
+    for (std::size_t c = 0; c < 16; ++c)
+        params.push_back(c == 7 ? to_pg_array_with_nulls(columns[c], source_null) : to_pg_array(columns[c]));
+    for (auto const& r : t.exec(insert_many_sql, params)) out.push_back({r.text(0), r.int64(1), r.text(2), r.opt_text(3)});
+    if (out.size() != reports.size()) throw failure(error_kind::internal, "insert_many: rows lost");
+
+    std::vector<std::string> ids, bodies, days, indicator_ids, types, values, published;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        auto const& r = *reports[i];
+        ids.push_back(out[i].id);
+        bodies.push_back(r.original_body);
+        days.push_back(std::to_string(r.original_retention_days));
+        for (auto const& [type, value] : r.indicators) {
+            indicator_ids.push_back(out[i].id);
+            types.push_back(type);
+            values.push_back(value);
+        }
+        if (r.status == "published") published.push_back(out[i].id);
+    }
+    t.exec(insert_many_originals_sql, {to_pg_array(ids), to_pg_array(bodies), to_pg_array(days)});
+    if (!types.empty())
+        t.exec(insert_indicators_sql, {std::nullopt, to_pg_array(types), to_pg_array(values), to_pg_array(indicator_ids)});
+    event_store::append_many(t, published, "report.published");
+    return out;
 }
 
 std::optional<stored_report> find(tx& t, std::string const& id, domain::principal const& who) {

@@ -33,6 +33,20 @@ struct new_report {
 // once, its event; returns the new id.
 std::string insert(tx& t, new_report const& r);
 
+// What the database assigned to a report inserted by insert_many.
+struct inserted {
+    std::string id;
+    std::int64_t seq = 0;
+    std::string created_at;                   // RFC 3339, UTC, milliseconds
+    std::optional<std::string> published_at;  // set when published at once
+};
+
+// Group commit: inserts the reports in the given order (so seq, and the events of those
+// published at once, follow that order), with their originals and shared indicators, in a
+// fixed number of statements whatever their count. Events are appended with the event lock
+// held to commit, as insert() does. Returns what each got, in the same order.
+std::vector<inserted> insert_many(tx& t, std::vector<new_report const*> const& reports);
+
 struct stored_report {
     std::string id;
     std::string access;  // full | gone | none, for the reading principal

@@ -55,6 +55,8 @@ private:
 
 // PostgreSQL array literal for a text[] parameter: {"a","b\"c"}.
 std::string to_pg_array(std::vector<std::string> const& items);
+// The same, with SQL NULL where is_null is true (for nullable columns passed as arrays).
+std::string to_pg_array_with_nulls(std::vector<std::string> const& items, std::vector<bool> const& is_null);
 // Parses a one-dimensional text[] value as PostgreSQL prints it.
 std::vector<std::string> parse_pg_array(std::string_view literal);
 

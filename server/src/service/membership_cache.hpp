@@ -1,6 +1,8 @@
 #pragma once
-// The principals behind recently seen certificates, so that a request on a keep-alive
-// connection does not cost a database round trip just to learn who sent it.
+// What the node knows of its membership, kept between requests: the principals behind
+// recently seen certificates, and the list of organisations (recipients, sectors, the
+// anonymiser's terms, trust). Without it every request would pay a database round trip to
+// learn who sent it, and every publish several more to read the directory.
 //
 // Safe only while changes are heard: the node's event hub LISTENs for the `varde_identities`
 // notification that migrations/0004 sends on every commit touching a principal or an
@@ -11,29 +13,37 @@
 // `max_age`, so a notification lost without the connection noticing costs at most that long.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "domain/identity.hpp"
 
 namespace varde::service {
 
-class principal_cache {
+class membership_cache {
 public:
     using clock = std::chrono::steady_clock;
+    using organisations = std::shared_ptr<std::vector<domain::organisation> const>;
 
-    explicit principal_cache(clock::duration max_age = std::chrono::seconds(2)) : max_age_(max_age) {}
+    explicit membership_cache(clock::duration max_age = std::chrono::seconds(2)) : max_age_(max_age) {}
 
-    // What a lookup must hand back to remember(): stale if anything was forgotten since.
+    // What a lookup must hand back to remember_*(): stale if anything was forgotten since.
     using generation = std::uint64_t;
+    generation current() const;
 
     // The cached principal, if the cache is on and holds a fresh entry.
     std::optional<domain::principal> find(std::string const& fingerprint, clock::time_point now = clock::now()) const;
-    generation current() const;
     // Stores what a lookup read, unless a change was heard since `seen` was taken.
-    void remember(std::string const& fingerprint, domain::principal who, generation seen, clock::time_point now = clock::now());
+    void remember(std::string const& fingerprint, domain::principal who, generation seen,
+                  clock::time_point now = clock::now());
+
+    // Every organisation, if the cache is on and holds a fresh list; else nullptr.
+    organisations all_organisations(clock::time_point now = clock::now()) const;
+    void remember_organisations(organisations all, generation seen, clock::time_point now = clock::now());
 
     void forget_all();
     // Off while the node cannot hear changes; switching either way forgets everything.
@@ -45,11 +55,15 @@ private:
         domain::principal who;
         clock::time_point stored;
     };
+    bool fresh(clock::time_point stored, clock::time_point now) const { return now - stored < max_age_; }
+
     clock::duration max_age_;
     mutable std::mutex mutex_;
     bool enabled_ = false;
     generation generation_ = 0;
     std::unordered_map<std::string, entry> entries_;
+    organisations organisations_;
+    clock::time_point organisations_stored_;
     static constexpr std::size_t max_entries = 100'000;  // a bound, far above any enrolment
 };
 

@@ -1,0 +1,102 @@
+#include "service/publish_batcher.hpp"
+
+#include "service/identity_service.hpp"  // from_store_failure
+#include "store/errors.hpp"
+#include "util/log.hpp"
+
+namespace varde::service {
+
+namespace rs = store::report_store;
+
+publish_batcher::publish_batcher(std::string const& database_url, std::size_t max_batch)
+    : pool_({database_url, 1}), max_batch_(max_batch == 0 ? 1 : max_batch) {}
+
+publish_batcher::~publish_batcher() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+outcome<rs::inserted> publish_batcher::write(rs::new_report const& row, store::audit_store::entry const& audit) {
+    pending p{&row, &audit, {}};
+    auto answer = p.done.get_future();
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return error{error_code::unavailable, "the node is stopping; try again shortly"};
+        if (!writer_.joinable()) writer_ = std::thread([this] { run(); });
+        queue_.push_back(&p);
+    }
+    wake_.notify_one();
+    return answer.get();
+}
+
+// Takes whatever is waiting (up to max_batch_) whenever the previous batch is done: under
+// load the batches grow by themselves, and a lone publish waits for nobody.
+void publish_batcher::run() {
+    std::vector<pending*> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and nothing left to write
+            while (!queue_.empty() && batch.size() < max_batch_) {
+                batch.push_back(queue_.front());
+                queue_.pop_front();
+            }
+        }
+        write_batch(batch);
+        batch.clear();
+    }
+}
+
+std::vector<rs::inserted> publish_batcher::commit(std::vector<pending*> const& batch) {
+    std::vector<rs::new_report const*> rows;
+    rows.reserve(batch.size());
+    for (auto* p : batch) rows.push_back(p->row);
+    std::vector<rs::inserted> got;
+    pool_.transact([&](store::tx& t) {
+        got = rs::insert_many(t, rows);
+        std::vector<store::audit_store::entry> entries;
+        entries.reserve(batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            entries.push_back(*batch[i]->audit);
+            entries.back().subject_id = got[i].id;  // the id exists only now
+        }
+        store::audit_store::append_many(t, entries);
+    });
+    return got;
+}
+
+void publish_batcher::write_batch(std::vector<pending*> const& batch) {
+    try {
+        auto got = commit(batch);
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(got[i]));
+        return;
+    } catch (store::failure const& f) {
+        if (f.kind() == store::error_kind::unavailable || batch.size() == 1) {
+            auto e = from_store_failure(f);
+            for (auto* p : batch) p->done.set_value(e);
+            return;
+        }
+        log::warn("publish.batch_failed", {{"reports", batch.size()}, {"detail", f.what()}});
+    } catch (std::exception const& e) {
+        if (batch.size() == 1) return batch.front()->done.set_value(from_store_failure(e));
+        log::warn("publish.batch_failed", {{"reports", batch.size()}, {"detail", e.what()}});
+    }
+    write_each(batch);
+}
+
+void publish_batcher::write_each(std::vector<pending*> const& batch) {
+    for (auto* p : batch) {
+        try {
+            p->done.set_value(std::move(commit({p}).front()));
+        } catch (std::exception const& e) {
+            p->done.set_value(from_store_failure(e));
+        }
+    }
+}
+
+}  // namespace varde::service
