@@ -2,6 +2,8 @@
 // TLP allows (SPEC §3–5, §8).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -192,6 +194,31 @@ TEST_F(Reports, ListPagesWithOpaqueCursor) {
     auto bad = get("bob", "/v1/reports?limit=0&cursor=zzz&colour=blue");
     ASSERT_EQ(bad.status, 400u);
     EXPECT_EQ(json::parse(bad.body)["errors"].size(), 3u);
+}
+
+TEST_F(Reports, SummaryViewListsTheSameReportsWithHeaderAndTitleOnly) {
+    auto shared = publish("alice", minimal_report("AMBER+STRICT", {"org:fjordbank"}));
+    publish("alice", minimal_report("AMBER+STRICT", {"org:havn"}));  // not for bob
+    auto full = json::parse(get("bob", "/v1/reports?limit=200").body)["items"];
+    auto summary = json::parse(get("bob", "/v1/reports?limit=200&view=summary").body)["items"];
+    ASSERT_EQ(summary.size(), full.size());
+    for (std::size_t i = 0; i < full.size(); ++i) {
+        auto const& s = summary[i];
+        EXPECT_EQ(s["id"], full[i]["id"]);
+        EXPECT_EQ(s["title"], full[i]["title"]);
+        for (auto const* key : {"status", "tlp", "source", "published_at"}) EXPECT_EQ(s[key], full[i][key]) << key;
+        EXPECT_FALSE(s.contains("summary"));
+        EXPECT_FALSE(s.contains("indicators"));
+        EXPECT_FALSE(s.contains("created_at"));  // as in the member view
+    }
+    EXPECT_TRUE(std::any_of(summary.begin(), summary.end(), [&](json const& s) { return s["id"] == shared; }));
+    // The originator sees its own submission time, as in the owner view.
+    auto mine = json::parse(get("alice", "/v1/reports?limit=1&view=summary").body)["items"];
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_TRUE(mine[0].contains("created_at"));
+    auto bad = get("bob", "/v1/reports?view=brief");
+    ASSERT_EQ(bad.status, 400u);
+    EXPECT_EQ(json::parse(bad.body)["errors"][0]["field"], "view");
 }
 
 }  // namespace

@@ -519,6 +519,7 @@ void reader_check::check_visible_report(std::string const& path, report_model co
 
 void reader_check::lists() {
     list_pages("", expected([](report_model const&) { return true; }));
+    list_pages("&view=summary", expected([](report_model const&) { return true; }));
     for (auto const& level : tlp_levels)
         list_pages("&tlp=" + percent_encode(level),
                    expected([&](report_model const& r) { return r.tlp == level; }));

@@ -25,6 +25,11 @@ void parse_one(std::string const& key, std::string const& value, std::size_t max
                domain::keyed_hash const& cursor_key, list_query& q, errors& out) {
     auto& f = q.filter;
     if (key == "limit") return parse_limit(value, max_page, q, out);
+    if (key == "view") {
+        if (value == "summary" || value == "full") q.summary = value == "summary";
+        else out.push_back({"view", "must be full or summary"});
+        return;
+    }
     if (key == "cursor") {
         q.before = wire::decode_cursor(value, cursor_key);
         if (!q.before) out.push_back({"cursor", "not a cursor this node gave out"});

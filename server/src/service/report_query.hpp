@@ -16,6 +16,7 @@ struct list_query {
     store::report_store::list_filter filter;
     std::optional<std::int64_t> before;
     std::size_t limit = 50;
+    bool summary = false;  // view=summary: header and title only
 };
 
 struct parsed_query {

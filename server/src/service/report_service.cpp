@@ -245,7 +245,7 @@ outcome<std::string> report_service::list(domain::principal const& who, query_pa
     auto const& q = parsed.query;
     std::vector<rs::stored_report> rows;
     try {
-        pool_.read([&](store::tx& t) { rows = rs::list(t, who, q.filter, q.before, q.limit + 1); });
+        pool_.read([&](store::tx& t) { rows = rs::list(t, who, q.filter, q.before, q.limit + 1, q.summary); });
     } catch (std::exception const& e) {
         return from_store_failure(e);
     }
@@ -255,7 +255,7 @@ outcome<std::string> report_service::list(domain::principal const& who, query_pa
         next = wire::encode_cursor(rows.back().seq, pseudonyms_);
     }
     rows = only_visible(std::move(rows), who);
-    return "{\"items\":" + items_json(rows, who) +
+    return "{\"items\":" + (q.summary ? summaries_json(rows, who) : items_json(rows, who)) +
            ",\"next_cursor\":" + (next ? nlohmann::json(*next).dump() : std::string("null")) + "}";
 }
 

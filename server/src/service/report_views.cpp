@@ -68,6 +68,17 @@ std::string render(rs::stored_report const& r, domain::principal const& who,
     return wire::owner_view(h, r.shared_json, x, related);
 }
 
+std::string summaries_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto const& r = rows[i];
+        wire::report_header h{r.id, r.status, r.tlp, r.source_display, r.created_at, r.published_at};
+        if (!domain::sees_as_owner(who, meta_of(r))) h.created_at.clear();  // as in render()
+        out += (i ? "," : "") + wire::summary_view(h, r.title);
+    }
+    return out + "]";
+}
+
 std::string items_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
     std::string out = "[";
     for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);

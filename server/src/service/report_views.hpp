@@ -33,6 +33,8 @@ std::string render(store::report_store::stored_report const& r, domain::principa
                    std::optional<std::vector<std::string>> const& related = std::nullopt);
 
 // The rendered rows as a JSON array, each in the view its reader gets.
+// The same list as summaries (view=summary): header and title, created_at for owners only.
+std::string summaries_json(std::vector<store::report_store::stored_report> const& rows, domain::principal const& who);
 std::string items_json(std::vector<store::report_store::stored_report> const& rows, domain::principal const& who);
 
 }  // namespace varde::service::report_views

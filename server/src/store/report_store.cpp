@@ -17,6 +17,15 @@ namespace {
     "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "        \
     "r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason "
 
+// As VARDE_REPORT_COLUMNS, with the title for the shared view and no owner-only texts.
+#define VARDE_SUMMARY_COLUMNS                                                                  \
+    "r.id, report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, "        \
+    "r.status, $1, $2::text[], $3, $4::boolean), r.status, r.tlp, r.attribution, "             \
+    "r.source_display, r.origin_org, r.recipient_orgs, r.recipient_sectors, "                 \
+    "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "          \
+    "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "        \
+    "coalesce(r.title, ''), '', '', r.seq, NULL, NULL "
+
 #define VARDE_VISIBLE(level)                                                                    \
     "report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, r.status, "    \
     "$1, $2::text[], $3, $4::boolean) " level
@@ -92,6 +101,21 @@ constexpr statement list_sql{"report_list",
       AND ($13::bigint IS NULL OR r.seq < $13::bigint)
     ORDER BY r.seq DESC LIMIT $14::integer)"};
 
+// The same filter and order; the title in place of the shared view (read_summary_row).
+constexpr statement list_summary_sql{"report_list_summary",
+    "SELECT " VARDE_SUMMARY_COLUMNS " FROM report r "
+    "WHERE " VARDE_VISIBLE("= 'full'") R"(
+      AND ($5::text IS NULL OR r.tlp = $5)
+      AND ($6::text IS NULL OR r.category = $6)
+      AND ($7::text IS NULL OR r.sector = $7)
+      AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM report_indicator i WHERE i.report_id = r.id
+                                       AND i.type = $8 AND ($9::text IS NULL OR i.value = $9)))
+      AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)
+      AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)
+      AND ($12::text IS NULL OR r.status = $12)
+      AND ($13::bigint IS NULL OR r.seq < $13::bigint)
+    ORDER BY r.seq DESC LIMIT $14::integer)"};
+
 constexpr statement oldest_sql{"report_oldest",
     "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END "
     "FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
@@ -134,6 +158,7 @@ constexpr statement feed_sql{"report_feed", R"(
     WHERE r.id = ANY($1::uuid[]))"};
 
 #undef VARDE_REPORT_COLUMNS
+#undef VARDE_SUMMARY_COLUMNS
 #undef VARDE_VISIBLE
 
 std::vector<param> principal_params(domain::principal const& who) {
@@ -236,7 +261,7 @@ std::optional<stored_report> find(tx& t, std::string const& id, domain::principa
 }
 
 std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter const& f,
-                                std::optional<std::int64_t> before_seq, std::size_t limit) {
+                                std::optional<std::int64_t> before_seq, std::size_t limit, bool summaries) {
     auto params = principal_params(who);
     for (auto const* v : {&f.tlp, &f.category, &f.sector, &f.indicator_type, &f.indicator_value,
                           &f.since, &f.until, &f.status})
@@ -244,7 +269,10 @@ std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter
     params.push_back(before_seq ? param(std::to_string(*before_seq)) : std::nullopt);
     params.push_back(std::to_string(limit));
     std::vector<stored_report> out;
-    for (auto const& r : t.exec(list_sql, params)) out.push_back(read_row(r));
+    for (auto const& r : t.exec(summaries ? list_summary_sql : list_sql, params)) {
+        out.push_back(read_row(r));
+        if (summaries) out.back().title = std::move(out.back().shared_json);
+    }
     return out;
 }
 

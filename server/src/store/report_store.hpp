@@ -60,6 +60,7 @@ struct stored_report {
     std::optional<std::string> original_body;  // operators only, until purged
     std::optional<std::string> reject_reason;
     std::int64_t seq = 0;
+    std::string title;  // list summaries only
 };
 
 // nullopt when no such report exists or its access is 'none' (the two look the same).
@@ -71,9 +72,11 @@ struct list_filter {
     std::optional<std::string> status;        // owners and operators may ask for other statuses
 };
 
-// Reports with full access, newest first, keyset-paginated by seq (< before_seq).
+// Reports with full access, newest first, keyset-paginated by seq (< before_seq). With
+// summaries, each row's shared view and owner fields are left empty and `title` is set.
 std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter const& f,
-                                std::optional<std::int64_t> before_seq, std::size_t limit);
+                                std::optional<std::int64_t> before_seq, std::size_t limit,
+                                bool summaries = false);
 
 // A report as find() reads it, and when its access is 'full', the ids of up to `limit`
 // reports `who` may see that share an indicator with it (newest first). One statement, so

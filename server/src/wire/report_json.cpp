@@ -80,6 +80,10 @@ std::string member_view(report_header const& h, std::string_view shared_json,
     return splice(h, shared_json, related_tail(related));
 }
 
+std::string summary_view(report_header const& h, std::string_view title) {
+    return header_prefix(h) + ",\"title\":" + json(title).dump() + "}";
+}
+
 std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& x,
                        std::optional<std::vector<std::string>> const& related) {
     json recipients = json::array();

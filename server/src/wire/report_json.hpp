@@ -41,6 +41,8 @@ struct owner_extras {
 // Member view; `related` ids are appended when given.
 std::string member_view(report_header const& h, std::string_view shared_json,
                         std::optional<std::vector<std::string>> const& related = std::nullopt);
+// A list entry of view=summary: the header and the title only.
+std::string summary_view(report_header const& h, std::string_view title);
 std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& extras,
                        std::optional<std::vector<std::string>> const& related = std::nullopt);
 
