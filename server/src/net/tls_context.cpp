@@ -33,6 +33,9 @@ ssl::context make_server_tls_context(tls_files const& files) {
     SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                                     SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION);
     require(SSL_CTX_set_cipher_list(native, tls12_ciphers) == 1, "cipher list");
+    // An idle connection (most stream subscribers, most of the time) gives its ~34 KiB of
+    // OpenSSL record buffers back until it next reads or writes.
+    SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
     ctx.use_certificate_chain_file(files.certificate);
     ctx.use_private_key_file(files.private_key, ssl::context::pem);
     require(SSL_CTX_check_private_key(native) == 1, "the private key does not match the certificate");

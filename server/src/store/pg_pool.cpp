@@ -65,6 +65,9 @@ void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, std::optio
         if (!s.conn || !s.conn->is_open()) {
             s.prepared.clear();
             s.conn = std::make_unique<pqxx::connection>(options_.url);
+            // Short queries only: JIT compilation costs 100+ ms whenever the planner
+            // overestimates one (a generic plan of the list query at 1M reports did).
+            s.conn->set_variable("jit", "off");
         }
         // A nontransaction with explicit BEGIN/COMMIT lets us choose the isolation level
         // per call; pqxx::work fixes it at compile time.

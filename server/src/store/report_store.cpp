@@ -98,7 +98,7 @@ constexpr statement list_sql{"report_list",
       AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)
       AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)
       AND ($12::text IS NULL OR r.status = $12)
-      AND ($13::bigint IS NULL OR r.seq < $13::bigint)
+      AND r.seq < coalesce($13::bigint, 9223372036854775807)  -- an index bound in generic plans too
     ORDER BY r.seq DESC LIMIT $14::integer)"};
 
 // The same filter and order; the title in place of the shared view (read_summary_row).
@@ -113,7 +113,7 @@ constexpr statement list_summary_sql{"report_list_summary",
       AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)
       AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)
       AND ($12::text IS NULL OR r.status = $12)
-      AND ($13::bigint IS NULL OR r.seq < $13::bigint)
+      AND r.seq < coalesce($13::bigint, 9223372036854775807)  -- an index bound in generic plans too
     ORDER BY r.seq DESC LIMIT $14::integer)"};
 
 constexpr statement oldest_sql{"report_oldest",
