@@ -20,10 +20,6 @@ namespace ssl = boost::asio::ssl;
 namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 
-namespace {
-constexpr unsigned handshakes_in_flight = 16;  // keeps the node's handshake timeout out of reach
-}
-
 struct subscriber;
 
 struct async_subscribers::impl {
@@ -31,15 +27,17 @@ struct async_subscribers::impl {
     options o;
     std::vector<std::string> principals;
     unsigned count;
-    std::string marker;
+    std::string marker, label;
     asio::io_context ioc;
     asio::executor_work_guard<asio::io_context::executor_type> guard{ioc.get_executor()};
     std::map<std::string, std::unique_ptr<ssl::context>> contexts;  // one per principal
     std::vector<std::unique_ptr<subscriber>> subs;
     bool stopping = false;  // touched on the reader thread only
+    unsigned messages = 0;  // failures written to stderr; the rest are only counted
 
-    impl(async_subscribers& a, options const& opts, std::vector<std::string> p, unsigned n, std::string m)
-        : owner(a), o(opts), principals(std::move(p)), count(n), marker(std::move(m)) {
+    impl(async_subscribers& a, options const& opts, std::vector<std::string> p, unsigned n, std::string m,
+         std::string l)
+        : owner(a), o(opts), principals(std::move(p)), count(n), marker(std::move(m)), label(std::move(l)) {
         for (auto const& name : principals)
             contexts[name] = std::make_unique<ssl::context>(client::make_client_context(credentials(o, name)));
     }
@@ -74,13 +72,19 @@ struct subscriber {
         beast::get_lowest_layer(ws).expires_never();
         ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         ws.read_message_max(64u << 20);
+        // Beast answers the node's pings with pongs by itself, but only while a read is
+        // pending: read() below is always outstanding, so idle streams stay open.
+        ws.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::ping) ++set.owner.pings_;
+        });
         ++set.owner.connected_;
         set.launch_next();
         read();
     }
 
     void failed(char const* step, beast::error_code ec) {
-        std::cerr << "varde-bench fanout: subscriber " << step << " failed: " << ec.message() << "\n";
+        if (++set.messages <= 10)
+            std::cerr << "varde-bench " << set.label << ": subscriber " << step << " failed: " << ec.message() << "\n";
         ++set.owner.failed_;
         set.launch_next();
     }
@@ -94,10 +98,12 @@ struct subscriber {
         if (ec) {
             if (set.stopping) return;
             ++set.owner.closed_;
-            std::cerr << "varde-bench fanout: stream closed: " << ec.message() << " " << ws.reason().code << " "
-                      << ws.reason().reason.c_str() << "\n";
+            if (++set.messages <= 10)
+                std::cerr << "varde-bench " << set.label << ": stream closed: " << ec.message() << " "
+                          << ws.reason().code << " " << ws.reason().reason.c_str() << "\n";
             return;
         }
+        ++set.owner.frames_;
         auto data = buffer.data();
         record(std::string_view(static_cast<char const*>(data.data()), data.size()), now);
         buffer.consume(buffer.size());
@@ -106,6 +112,7 @@ struct subscriber {
 
     // Frames of this run carry "<marker><steady_clock ns at send>" in the report's title.
     void record(std::string_view frame, clock::time_point now) {
+        if (set.marker.empty()) return;  // idle: no latencies
         auto at = frame.find(set.marker);
         if (at == std::string_view::npos) return;  // heartbeats and other reports
         auto digits = frame.substr(at + set.marker.size());
@@ -124,8 +131,8 @@ void async_subscribers::impl::launch_next() {
 }
 
 async_subscribers::async_subscribers(options const& o, std::vector<std::string> principals, unsigned count,
-                                     std::string marker)
-    : impl_(std::make_unique<impl>(*this, o, std::move(principals), count, std::move(marker))) {
+                                     std::string marker, std::string label)
+    : impl_(std::make_unique<impl>(*this, o, std::move(principals), count, std::move(marker), std::move(label))) {
     latencies_.reserve(1u << 20);
 }
 
@@ -134,7 +141,8 @@ async_subscribers::~async_subscribers() { stop(); }
 void async_subscribers::start(std::chrono::seconds timeout) {
     reader_ = std::jthread([this] { impl_->ioc.run(); });
     asio::post(impl_->ioc, [this] {
-        for (unsigned i = 0; i < handshakes_in_flight; ++i) impl_->launch_next();
+        // A few handshakes at a time keep the node's handshake timeout and accept backlog out of reach.
+        for (unsigned i = 0; i < impl_->o.in_flight; ++i) impl_->launch_next();
     });
     auto deadline = clock::now() + timeout;
     while (connected_ + failed_ < impl_->count && clock::now() < deadline)

@@ -16,8 +16,10 @@ namespace varde::bench {
 
 class async_subscribers {
 public:
-    // `marker`: frames are counted only when they carry "<marker><send time ns>".
-    async_subscribers(options const& o, std::vector<std::string> principals, unsigned count, std::string marker);
+    // `marker`: frames are counted only when they carry "<marker><send time ns>". `label`
+    // names the scenario in messages. o.in_flight connections are set up at a time.
+    async_subscribers(options const& o, std::vector<std::string> principals, unsigned count, std::string marker,
+                      std::string label);
     ~async_subscribers();
 
     // Connects every subscriber (a few handshakes at a time) and starts reading; returns once
@@ -29,13 +31,15 @@ public:
     unsigned failed() const { return failed_; }
     unsigned closed_early() const { return closed_; }  // streams the node closed while running
     std::uint64_t deliveries() const { return deliveries_; }
+    std::uint64_t frames() const { return frames_; }  // every frame read (heartbeats too)
+    std::uint64_t pings() const { return pings_; }    // pings from the node (Beast answers while reading)
     std::vector<std::int64_t> const& latencies_ns() const { return latencies_; }  // after stop()
 
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
     std::atomic<unsigned> connected_{0}, failed_{0}, closed_{0};
-    std::atomic<std::uint64_t> deliveries_{0};
+    std::atomic<std::uint64_t> deliveries_{0}, frames_{0}, pings_{0};
     std::vector<std::int64_t> latencies_;  // written by the reader thread only
     std::jthread reader_;
     friend struct subscriber;

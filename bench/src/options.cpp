@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace varde::bench {
@@ -30,6 +31,10 @@ void apply(options& o, std::string const& key, std::string const& v) {
     else if (key == "--connections") o.connections = static_cast<unsigned>(std::stoul(v));
     else if (key == "--count") o.count = std::stoul(v);
     else if (key == "--rate") o.rate = std::stod(v);
+    else if (key == "--view") o.view = v;
+    else if (key == "--report-id") o.report_id = v;
+    else if (key == "--hold") o.hold_s = std::stod(v);
+    else if (key == "--in-flight") o.in_flight = static_cast<unsigned>(std::stoul(v));
     else if (key == "--node-pid") o.node_pid = std::stoi(v);
     else if (key == "--example") o.example = v;
     else throw std::invalid_argument("unknown option " + key);
@@ -42,6 +47,10 @@ options parse_options(std::string scenario, std::vector<std::string> const& args
     o.scenario = std::move(scenario);
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string key = args[i], value;
+        if (key == "--resume" || key == "--blocking") {  // flags without a value
+            (key == "--resume" ? o.resume : o.blocking) = true;
+            continue;
+        }
         if (auto eq = key.find('='); eq != std::string::npos) {
             value = key.substr(eq + 1);
             key.resize(eq);
@@ -60,7 +69,12 @@ options parse_options(std::string scenario, std::vector<std::string> const& args
     }
     if (o.connections == 0) throw std::invalid_argument("--connections must be at least 1");
     if (o.duration_s <= 0 && !o.count) throw std::invalid_argument("--duration must be > 0");
-    if (o.rate <= 0) throw std::invalid_argument("--rate must be > 0");
+    if (o.rate && *o.rate <= 0) throw std::invalid_argument("--rate must be > 0");
+    if (o.hold_s && *o.hold_s < 0) throw std::invalid_argument("--hold must be >= 0");
+    if (o.in_flight == 0) throw std::invalid_argument("--in-flight must be at least 1");
+    for (char ch : o.view)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+            throw std::invalid_argument("--view: letters, digits, - and _ only");
     if (o.ca.empty() && !o.pki.empty()) o.ca = o.pki + "/member-ca.pem";
     if (o.ca.empty()) throw std::invalid_argument("give --ca or --pki");
     return o;
@@ -84,11 +98,16 @@ client::tls_options credentials(options const& o, std::string const& principal) 
 std::string principal_or(options const& o, std::string const& fallback) { return o.as.empty() ? fallback : o.as; }
 
 std::string usage() {
-    return "usage: varde-bench requests|handshakes|publish|fanout|list [options]\n"
+    return "usage: varde-bench requests|handshakes|publish|fanout|list|idle [options]\n"
            "  --url https://127.0.0.1:8443 | --host H --port P\n"
            "  --pki DIR [--as NAME]  or  --ca F --cert F --key F\n"
-           "  --duration S (10)  --connections N (4)  --count N (publish)  --rate R (fanout, 10/s)\n"
-           "  --node-pid PID (node CPU per op)  --example FILE (report template)\n"
+           "  --duration S (10)  --connections N (4)  --count N (stop after N ops)\n"
+           "  --rate R (fanout: reports/s, 10; publish: fixed rate, latency from the schedule)\n"
+           "  --blocking (requests: a blocking thread per connection instead of one async thread)\n"
+           "  --report-id ID (requests: read this report instead of publishing one first)\n"
+           "  --resume (handshakes: offer the previous connection's session)\n"
+           "  --view V (list: view=V)  --hold S (idle: seconds open, --duration)  --in-flight N (16)\n"
+           "  --node-pid PID (node CPU per op, node memory for idle)  --example FILE (report template)\n"
            "Prints one JSON line of results. See bench/README.md.\n";
 }
 

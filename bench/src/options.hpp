@@ -17,7 +17,13 @@ struct options {
     double duration_s = 10;              // --duration S
     unsigned connections = 4;            // --connections N: threads / connections / subscribers
     std::optional<unsigned long> count;  // --count N: stop after N operations (publish)
-    double rate = 10;                    // --rate R: reports per second (fanout)
+    std::optional<double> rate;          // --rate R: reports per second (fanout: 10; publish: fixed rate)
+    std::string view;                    // --view V: list with view=V (e.g. summary)
+    bool resume = false;                 // --resume: handshakes offer the previous session
+    bool blocking = false;               // --blocking: requests with a blocking thread per connection
+    std::optional<double> hold_s;        // --hold S: idle, how long the connections stay open (--duration)
+    std::string report_id;               // --report-id ID: requests reads this report (no setup publish)
+    unsigned in_flight = 16;             // --in-flight N: connections being set up at once (idle, fanout)
     std::optional<int> node_pid;         // --node-pid PID: measure the node's CPU time
     std::string example = VARDE_BENCH_EXAMPLE;  // --example FILE: the report template
     std::string scenario;

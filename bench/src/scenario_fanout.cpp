@@ -27,7 +27,7 @@ struct publish_result {
 publish_result publish_at_rate(options const& o, report_maker const& maker, std::string const& marker) {
     publish_result out;
     client::connection c(o.node, credentials(o, "alice"));
-    auto interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / o.rate));
+    auto interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / o.rate.value_or(10)));
     auto start = clock::now();
     auto end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.duration_s));
     for (std::uint64_t n = 1;; ++n) {
@@ -57,7 +57,7 @@ std::vector<std::string> subscriber_principals(options const& o) {
 nlohmann::json run_fanout(options const& o) {
     report_maker maker(o.example);
     auto marker = "sent" + maker.run_tag() + "t";  // letters around the digits: one token
-    async_subscribers subs(o, subscriber_principals(o), o.connections, marker);
+    async_subscribers subs(o, subscriber_principals(o), o.connections, marker, "fanout");
     auto connect_start = clock::now();
     subs.start(std::chrono::seconds(120));
     double connect_s = std::chrono::duration<double>(clock::now() - connect_start).count();
@@ -78,7 +78,7 @@ nlohmann::json run_fanout(options const& o) {
     all.errors = pub.errors + subs.failed() + subs.closed_early() + missing;
     return summarise("fanout", {all}, rc,
                      {{"subscribers", subs.connected()}, {"subscribers_failed", subs.failed()},
-                      {"streams_closed", subs.closed_early()}, {"rate_per_s", o.rate},
+                      {"streams_closed", subs.closed_early()}, {"rate_per_s", o.rate.value_or(10)},
                       {"published", pub.published}, {"publish_errors", pub.errors},
                       {"deliveries_expected", expected}, {"deliveries_missing", missing},
                       {"connect_s", std::round(connect_s * 1000) / 1000},

@@ -1,6 +1,7 @@
 // list: keyset-paginated GET /v1/reports?limit=100 following next_cursor to the end, then
-// again from the newest; one page is one operation. Needs reports in the node (run.sh runs
-// `publish` first).
+// again from the newest; one page is one operation. Needs reports in the node: run.sh loads
+// a large set straight into the database (bench/load-reports.sh) before this scenario.
+// With --view V every page asks for view=V (summary: header and title only).
 #include <cctype>
 #include <memory>
 #include <thread>
@@ -30,12 +31,19 @@ std::string url_encode(std::string const& s) {
     return out;
 }
 
-void list_loop(options const& o, work_budget& budget, samples& out, std::uint64_t& items) {
+struct list_counts {
+    std::uint64_t items = 0, passes = 0, bytes = 0;
+};
+
+std::string first_page(options const& o) { return "/v1/reports?limit=100" + (o.view.empty() ? "" : "&view=" + o.view); }
+
+void list_loop(options const& o, work_budget& budget, samples& out, list_counts& counts) {
     auto tls = credentials(o, principal_or(o, "bob"));
     std::unique_ptr<client::connection> c;
     std::string cursor;
+    auto base = first_page(o);
     while (budget.take()) {
-        auto path = "/v1/reports?limit=100" + (cursor.empty() ? std::string{} : "&cursor=" + url_encode(cursor));
+        auto path = base + (cursor.empty() ? std::string{} : "&cursor=" + url_encode(cursor));
         auto start = clock::now();
         try {
             if (!c) c = std::make_unique<client::connection>(o.node, tls);
@@ -43,8 +51,10 @@ void list_loop(options const& o, work_budget& budget, samples& out, std::uint64_
             if (r.status != 200) throw std::runtime_error("HTTP " + std::to_string(r.status));
             out.add(clock::now() - start);
             auto page = nlohmann::json::parse(r.body);
-            items += page.at("items").size();
+            counts.items += page.at("items").size();
+            counts.bytes += r.body.size();
             cursor = page.at("next_cursor").is_string() ? page["next_cursor"].get<std::string>() : std::string{};
+            if (cursor.empty()) ++counts.passes;
         } catch (std::exception const&) {
             ++out.errors;
             c.reset();
@@ -56,18 +66,29 @@ void list_loop(options const& o, work_budget& budget, samples& out, std::uint64_
 }  // namespace
 
 nlohmann::json run_list(options const& o) {
+    auto principal = principal_or(o, "bob");
     std::vector<samples> per_thread(o.connections);
-    std::vector<std::uint64_t> items(o.connections, 0);
+    std::vector<list_counts> counts(o.connections);
     work_budget budget(o.duration_s, o.count);
     run_clock rc(o.node_pid);
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < per_thread.size(); ++i)
-        threads.emplace_back([&, i] { list_loop(o, budget, per_thread[i], items[i]); });
+        threads.emplace_back([&, i] { list_loop(o, budget, per_thread[i], counts[i]); });
     threads.clear();
     rc.stop();
-    std::uint64_t total = 0;
-    for (auto n : items) total += n;
-    return summarise("list", per_thread, rc, {{"connections", o.connections}, {"page_size", 100}, {"items", total}});
+    list_counts total;
+    for (auto const& c : counts) {
+        total.items += c.items;
+        total.passes += c.passes;
+        total.bytes += c.bytes;
+    }
+    nlohmann::json extra{{"connections", o.connections}, {"page_size", 100}, {"items", total.items},
+                         {"passes_to_end", total.passes}, {"principal", principal}};
+    std::uint64_t pages = 0;
+    for (auto const& s : per_thread) pages += s.latency_ns.size();
+    extra["bytes_per_page"] = pages ? total.bytes / pages : 0;
+    if (!o.view.empty()) extra["view"] = o.view;
+    return summarise("list", per_thread, rc, extra);
 }
 
 }  // namespace varde::bench

@@ -1,6 +1,9 @@
 // publish: concurrent publishers of unique ~2 KB reports with 10 indicators each, as a
 // trusted organisation's principal (alice) so that every report is published at once:
 // validation, anonymiser, indicator index, audit entry and stream event in one transaction.
+// With --rate R the publishes follow a fixed schedule (one every 1/R s, shared by the
+// connections) and each latency is measured from its scheduled time, so a slow answer
+// that delays the next ones counts against them too (no coordinated omission).
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -13,13 +16,33 @@ namespace varde::bench {
 
 namespace {
 
+struct schedule {
+    clock::time_point start;
+    clock::duration interval{};
+    std::atomic<std::uint64_t> slot{0};
+};
+
 void publish_loop(options const& o, report_maker const& maker, std::atomic<std::uint64_t>& next, work_budget& budget,
-                  samples& out) {
+                  schedule* fixed, samples& out, std::uint64_t& late) {
     auto tls = credentials(o, principal_or(o, "alice"));
     std::unique_ptr<client::connection> c;
+    try {
+        c = std::make_unique<client::connection>(o.node, tls);  // before the first timed publish
+    } catch (std::exception const&) {
+        ++out.errors;
+    }
     while (budget.take()) {
         auto body = maker.make(next.fetch_add(1));  // made before the clock starts
         auto start = clock::now();
+        if (fixed) {
+            auto due = fixed->start + fixed->interval * static_cast<long>(fixed->slot.fetch_add(1));
+            if (due > start) {
+                std::this_thread::sleep_until(due);
+            } else if (start - due > std::chrono::milliseconds(1)) {
+                ++late;  // every connection was busy when this one was due
+            }
+            start = due;
+        }
         try {
             if (!c) c = std::make_unique<client::connection>(o.node, tls);
             auto r = c->request("POST", "/v1/reports", body);
@@ -39,14 +62,40 @@ nlohmann::json run_publish(options const& o) {
     report_maker maker(o.example);
     std::atomic<std::uint64_t> next{1};
     std::vector<samples> per_thread(o.connections);
-    work_budget budget(o.duration_s, o.count);
+    std::vector<std::uint64_t> late(o.connections, 0);
+    std::optional<work_budget> budget;
+    schedule fixed;
+    if (o.rate) {
+        // A fixed number of scheduled publishes: duration x rate (or --count).
+        auto n = o.count.value_or(static_cast<unsigned long>(o.duration_s * *o.rate + 0.5));
+        budget.emplace(0, n);
+        fixed.interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / *o.rate));
+    } else {
+        budget.emplace(o.duration_s, o.count);
+    }
+    // Connect first, outside the timing: a fixed-rate run starts when every publisher is ready.
+    fixed.start = clock::now() + std::chrono::milliseconds(200 + 10 * o.connections);
     run_clock rc(o.node_pid);
     std::vector<std::jthread> threads;
-    for (auto& s : per_thread) threads.emplace_back([&] { publish_loop(o, maker, next, budget, s); });
+    for (std::size_t i = 0; i < per_thread.size(); ++i)
+        threads.emplace_back([&, i] {
+            publish_loop(o, maker, next, *budget, o.rate ? &fixed : nullptr, per_thread[i], late[i]);
+        });
+    if (o.rate) {  // the clock of a fixed-rate run starts with the schedule
+        std::this_thread::sleep_until(fixed.start);
+        rc = run_clock(o.node_pid);
+    }
     threads.clear();
     rc.stop();
-    return summarise("publish", per_thread, rc,
-                     {{"publishers", o.connections}, {"report_bytes", maker.make(0).size()}, {"indicators", 10}});
+    std::uint64_t late_total = 0;
+    for (auto n : late) late_total += n;
+    nlohmann::json extra{{"publishers", o.connections}, {"report_bytes", maker.make(0).size()}, {"indicators", 10}};
+    if (o.rate) {
+        extra["rate_per_s"] = *o.rate;
+        extra["late_starts"] = late_total;
+        extra["latency_from"] = "scheduled send time";
+    }
+    return summarise("publish", per_thread, rc, extra);
 }
 
 }  // namespace varde::bench

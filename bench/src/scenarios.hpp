@@ -11,6 +11,7 @@ nlohmann::json run_handshakes(options const& o);
 nlohmann::json run_publish(options const& o);
 nlohmann::json run_fanout(options const& o);
 nlohmann::json run_list(options const& o);
+nlohmann::json run_idle(options const& o);
 
 // Publishes one report as `principal` and returns its id (setup for the read scenarios).
 std::string publish_one(options const& o, std::string const& principal);

@@ -27,6 +27,16 @@ std::optional<double> node_cpu_seconds(std::optional<int> pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+std::optional<long> resident_kib(std::optional<int> pid) {
+    if (!pid) return std::nullopt;
+    std::ifstream in("/proc/" + std::to_string(*pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));  // "VmRSS:  1234 kB"
+    }
+    return std::nullopt;
+}
+
 run_clock::run_clock(std::optional<int> node_pid)
     : pid_(node_pid), start_(clock::now()), cpu_start_(node_cpu_seconds(node_pid)),
       own_start_(node_cpu_seconds(getpid()).value_or(0)) {}

@@ -22,6 +22,9 @@ struct samples {
 // The node's utime+stime from /proc/<pid>/stat, in seconds; nullopt without a pid.
 std::optional<double> node_cpu_seconds(std::optional<int> pid);
 
+// VmRSS of a process from /proc/<pid>/status, in KiB; nullopt without a pid or on failure.
+std::optional<long> resident_kib(std::optional<int> pid);
+
 // Wall time and node CPU of one run, started at construction.
 class run_clock {
 public:

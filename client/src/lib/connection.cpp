@@ -33,14 +33,16 @@ std::string reply::header(std::string const& name) const {
     return it == headers.end() ? std::string{} : it->second;
 }
 
+shared_context make_shared_context(tls_options const& o) { return std::make_shared<ssl::context>(make_client_context(o)); }
+
 struct connection::impl {
     asio::io_context ioc;
-    ssl::context ctx;
+    shared_context ctx;
     beast::ssl_stream<beast::tcp_stream> stream;
     beast::flat_buffer buffer;
     std::chrono::seconds timeout;
 
-    impl(tls_options const& o, std::chrono::seconds t) : ctx(make_client_context(o)), stream(ioc, ctx), timeout(t) {}
+    impl(shared_context c, std::chrono::seconds t) : ctx(std::move(c)), stream(ioc, *ctx), timeout(t) {}
 
     // Runs one asynchronous operation to completion under the deadline.
     template <typename Start>
@@ -55,9 +57,14 @@ struct connection::impl {
 };
 
 connection::connection(target where, tls_options tls, std::chrono::seconds timeout)
-    : impl_(std::make_unique<impl>(tls, timeout)) {
+    : connection(std::move(where), tls, make_shared_context(tls), {}, timeout) {}
+
+connection::connection(target where, tls_options tls, shared_context ctx, tls_session resume,
+                       std::chrono::seconds timeout)
+    : impl_(std::make_unique<impl>(std::move(ctx), timeout)) {
     auto& s = impl_->stream;
     expect_server_name(s, tls.server_name);
+    if (resume) SSL_set_session(s.native_handle(), resume.get());
     tcp::endpoint ep(asio::ip::make_address(where.host), where.port);
     auto ec = impl_->run([&](auto h) { beast::get_lowest_layer(s).async_connect(ep, h); });
     if (ec) throw error(error::kind::connect, "cannot reach the node at " + where.host + ":" + std::to_string(where.port) + ": " + ec.message());
@@ -98,6 +105,15 @@ reply connection::request(std::string const& method, std::string const& path, st
     }
     r.body = std::move(res.body());
     return r;
+}
+
+bool connection::resumed() const { return SSL_session_reused(impl_->stream.native_handle()) == 1; }
+
+// A copy: OpenSSL marks a connection's session not resumable when the connection is freed
+// without a close_notify sent, and this class's destructor just closes the socket.
+tls_session connection::session() const {
+    auto* current = SSL_get0_session(impl_->stream.native_handle());
+    return tls_session(current ? SSL_SESSION_dup(current) : nullptr, SSL_SESSION_free);
 }
 
 std::string connection::raw_exchange(std::string const& bytes) {

@@ -8,6 +8,11 @@
 #include <stdexcept>
 #include <string>
 
+struct ssl_session_st;  // OpenSSL's SSL_SESSION
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace varde::client {
 
 struct tls_options {
@@ -31,6 +36,12 @@ struct reply {
     std::string header(std::string const& name) const;
 };
 
+// A client TLS context (CA, certificate and key read once) that many connections share,
+// e.g. in a load generator; a TLS session saved from one connection to resume on the next.
+using shared_context = std::shared_ptr<boost::asio::ssl::context>;
+using tls_session = std::shared_ptr<ssl_session_st>;
+shared_context make_shared_context(tls_options const& o);
+
 class error : public std::runtime_error {
 public:
     enum class kind { connect, tls, protocol, timeout };
@@ -45,6 +56,10 @@ class connection {
 public:
     // Connects and completes the TLS handshake; throws client::error.
     connection(target where, tls_options tls, std::chrono::seconds timeout = std::chrono::seconds(10));
+    // The same with a shared context (make_shared_context; `tls` gives only the server name),
+    // offering `resume` (if set) for session resumption.
+    connection(target where, tls_options tls, shared_context ctx, tls_session resume = {},
+               std::chrono::seconds timeout = std::chrono::seconds(10));
     ~connection();
     connection(connection const&) = delete;
     connection& operator=(connection const&) = delete;
@@ -52,6 +67,14 @@ public:
     // Sends one request on this connection and reads the reply; throws client::error.
     reply request(std::string const& method, std::string const& path, std::string const& body = {},
                   std::map<std::string, std::string> const& headers = {});
+
+    // Whether the handshake resumed the offered session (SSL_session_reused).
+    bool resumed() const;
+    // A copy of the current session, to offer on a later connection (empty if none). With
+    // TLS 1.3 the resumable session comes in a NewSessionTicket after the handshake: take it
+    // after reading a reply. The node keeps a session only if it ended the connection with a
+    // close_notify (send "Connection: close" on the last request).
+    tls_session session() const;
 
     // Sends raw bytes and returns whatever the node answers until it closes (tests only).
     std::string raw_exchange(std::string const& bytes);
