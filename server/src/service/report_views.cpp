@@ -74,14 +74,18 @@ std::string summaries_json(std::vector<rs::stored_report> const& rows, domain::p
         auto const& r = rows[i];
         wire::report_header h{r.id, r.status, r.tlp, r.source_display, r.created_at, r.published_at};
         if (!domain::sees_as_owner(who, meta_of(r))) h.created_at.clear();  // as in render()
-        out += (i ? "," : "") + wire::summary_view(h, r.title);
+        if (i) out += ',';
+        out += wire::summary_view(h, r.title);
     }
     return out + "]";
 }
 
 std::string items_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
     std::string out = "[";
-    for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + render(rows[i], who);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i) out += ',';  // appended, not "," + ...: GCC 12 -O3 warns (-Wrestrict) on that
+        out += render(rows[i], who);
+    }
     return out + "]";
 }
 

@@ -37,7 +37,7 @@ service::outcome<std::string> event_service::poll(domain::principal const& who,
     bool lost = false;
     try {
         pool_.transact([&](store::tx& t) {
-            items = "[";
+            items.assign(1, '[');
             lost = q.since && *q.since < store::event_store::purged_through(t);
             if (lost) return;
             last = q.since ? *q.since : store::event_store::head(t);

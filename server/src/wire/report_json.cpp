@@ -95,7 +95,9 @@ std::string owner_view(report_header const& h, std::string_view shared_json, own
     if (x.reject_reason) extra["reject_reason"] = *x.reject_reason;
     if (x.original_body) extra["original"] = json::parse(*x.original_body, nullptr, false);
     auto text = extra.dump();
-    std::string tail = "," + text.substr(1, text.size() - 2) + related_tail(related);
+    std::string tail(1, ',');
+    tail.append(text, 1, text.size() - 2);
+    tail += related_tail(related);
     return splice(h, shared_json, tail);
 }
 
