@@ -25,9 +25,11 @@ struct request_context {
     std::string fingerprint;  // SHA-256 of the verified client certificate
     std::string peer;         // "address:port", for logs
     std::optional<domain::principal> principal;  // set once authenticated
-    // A connection's first request reads its principal from the database, never from the
-    // principal cache: every new connection (and so every TLS resumption) is checked afresh.
-    bool first_on_connection = true;
+    // Until a request on this connection has read its principal from the database (not the
+    // membership cache), every request does: each new connection, and so each TLS resumption,
+    // is checked afresh, whatever its first requests were (an open route checks nothing).
+    bool verified_on_connection = false;
+    bool verified_now = false;  // out: this request did that fresh, successful check
 };
 
 struct response {

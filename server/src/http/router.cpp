@@ -36,18 +36,18 @@ refusal refusal_of(service::auth_status s) {
 }
 
 // Looks up the principal behind the verified certificate on every request: in the database
-// for a connection's first (so TLS session resumption can never skip it), else through the
-// principal cache, which forgets on every change the node hears of (a revocation reaches
-// open keep-alive connections as it reaches open streams).
+// until one request on the connection has succeeded that way (so TLS session resumption can
+// never skip it), then through the membership cache, which forgets on every change the node
+// hears of (a revocation reaches open keep-alive connections as it reaches open streams).
 std::optional<response> authenticate(request_context& ctx, handlers::services& s) {
     if (!s.schema_ready()) return to_response({503, "the node's database is not ready; try again shortly", {}, {}}, ctx);
-    auto result = s.identity.authenticate(ctx.fingerprint, ctx.first_on_connection
-                                                               ? service::lookup::fresh
-                                                               : service::lookup::cached);
+    auto how = ctx.verified_on_connection ? service::lookup::cached : service::lookup::fresh;
+    auto result = s.identity.authenticate(ctx.fingerprint, how);
     if (!result) return to_response(from_service_error(result.err()), ctx);
     auto const& auth = result.value();
     if (auth.status == service::auth_status::ok) {
         ctx.principal = auth.who;
+        ctx.verified_now = how == service::lookup::fresh;
         return std::nullopt;
     }
     auto [status, reason, detail] = refusal_of(auth.status);

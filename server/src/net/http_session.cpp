@@ -120,7 +120,7 @@ void http_session::dispatch_request() {
     ctx.request_id = new_request_id();
     ctx.fingerprint = fingerprint_;
     ctx.peer = peer_;
-    ctx.first_on_connection = requests_read_++ == 0;
+    ctx.verified_on_connection = verified_;
     ctx.method = std::string(req.method_string());
     bool keep_alive = req.keep_alive();
     auto target = http::parse_target(req.target());
@@ -139,7 +139,9 @@ void http_session::dispatch_request() {
     if (websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
     asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive]() mutable {
         auto res = self->env_->router.dispatch(ctx, self->env_->services);
-        asio::post(self->stream_.get_executor(), [self, res = std::move(res), id = ctx.request_id, keep_alive]() mutable {
+        asio::post(self->stream_.get_executor(), [self, res = std::move(res), id = ctx.request_id, keep_alive,
+                                                  verified = ctx.verified_now]() mutable {
+            if (verified) self->verified_ = true;
             self->send(std::move(res), id, keep_alive);
         });
     });

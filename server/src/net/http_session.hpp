@@ -46,7 +46,7 @@ private:
     std::string peer_;
     std::string fingerprint_;
     bool reading_ = false;
-    std::uint64_t requests_read_ = 0;  // the first reads its principal from the database
+    bool verified_ = false;  // a request has read this certificate's principal from the database
     bool stopping_ = false;
     bool linger_ = false;
     std::size_t linger_budget_ = 0;

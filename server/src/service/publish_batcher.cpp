@@ -8,6 +8,18 @@ namespace varde::service {
 
 namespace rs = store::report_store;
 
+namespace {
+
+// What a report adds to the batch's statements (escaping may double it): far below
+// PostgreSQL's 1 GB limit on one parameter and one message.
+std::size_t size_of(rs::new_report const& r) {
+    std::size_t n = r.shared_json.size() + r.redactions_json.size() + r.warnings_json.size() + r.original_body.size();
+    for (auto const& [type, value] : r.indicators) n += type.size() + value.size();
+    return n;
+}
+
+}  // namespace
+
 publish_batcher::publish_batcher(std::string const& database_url, std::size_t max_batch)
     : pool_({database_url, 1}), max_batch_(max_batch == 0 ? 1 : max_batch) {}
 
@@ -42,7 +54,9 @@ void publish_batcher::run() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping, and nothing left to write
-            while (!queue_.empty() && batch.size() < max_batch_) {
+            std::size_t bytes = 0;
+            while (!queue_.empty() && batch.size() < max_batch_ && (batch.empty() || bytes < max_batch_bytes)) {
+                bytes += size_of(*queue_.front()->row);
                 batch.push_back(queue_.front());
                 queue_.pop_front();
             }

@@ -49,6 +49,7 @@ private:
 
     store::pg_pool pool_;
     std::size_t max_batch_;
+    static constexpr std::size_t max_batch_bytes = 64 * 1024 * 1024;  // and at most this much text
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<pending*> queue_;

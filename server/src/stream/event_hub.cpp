@@ -87,9 +87,11 @@ void event_hub::run() {
         // A change of identities is remembered until a re-check has completed: a revocation
         // must not wait for the periodic check because the database hiccupped once.
         if (woken.identities || now - last_check >= settings_.revalidate_interval) revalidate_due_ = true;
-        if (revalidate_due_ && revalidate()) {
-            revalidate_due_ = false;
-            last_check = now;
+        // Cleared before the re-check, not after: a stream attached meanwhile sets it again
+        // and is judged on the next turn instead of waiting for the periodic check.
+        if (revalidate_due_.exchange(false)) {
+            if (revalidate()) last_check = now;
+            else revalidate_due_ = true;
         }
     }
 }
