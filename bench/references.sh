@@ -76,6 +76,15 @@ ref_shown() {   # a command as shown in RESULTS.md: paths under the checkout rel
 }
 
 # Waits until GET https://127.0.0.1:PORT/v1/whoami answers 200 to bob's certificate.
+# The first port from $1 on that no socket on this machine uses. The fixed ports lie in the
+# kernel's ephemeral range, so an outgoing connection of an earlier scenario (PostgreSQL
+# clients, subscribers) can hold one: a server started there fails with EADDRINUSE.
+ref_free_port() {   # ref_free_port FIRST
+  local p=$1
+  while [ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] && [ "$p" -lt $(( $1 + 100 )) ]; do p=$((p + 1)); done
+  echo "$p"
+}
+
 ref_wait_up() {   # ref_wait_up PORT PID
   for _ in $(seq 100); do
     kill -0 "$2" 2>/dev/null || return 1
@@ -172,7 +181,7 @@ ref_wrk() {
 }
 
 reference_nginx() {
-  nginx_port=${BENCH_NGINX_PORT:-55495}
+  nginx_port=$(ref_free_port "${BENCH_NGINX_PORT:-55495}")
   local secs=${BENCH_REF_SECONDS:-10} d=$work/nginx nginx_bin
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ref_need nginx nginx || return 1
   nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
@@ -278,7 +287,7 @@ ref_fanout() {   # ref_fanout PID ARGS...
 }
 
 reference_node_ws() {
-  ws_port=${BENCH_WS_PORT:-55496}
+  ws_port=$(ref_free_port "${BENCH_WS_PORT:-55496}")
   local d=$work/ws-fanout high=${BENCH_WS_HIGH_RATE:-200} high_s=${BENCH_WS_HIGH_DURATION:-10}
   ref_need node nodejs || return 1
   ref_need npm npm || return 1
