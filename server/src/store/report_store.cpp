@@ -9,22 +9,18 @@ namespace {
 
 // The columns every read returns, in the order read_row expects. $1..$4 are always the
 // reading principal: organisation slug, its sectors, its kind, whether it is an operator.
-#define VARDE_REPORT_COLUMNS                                                                   \
+#define VARDE_HEADER_COLUMNS                                                                   \
     "r.id, report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, "        \
     "r.status, $1, $2::text[], $3, $4::boolean), r.status, r.tlp, r.attribution, "             \
     "r.source_display, r.origin_org, r.recipient_orgs, r.recipient_sectors, "                 \
     "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "          \
-    "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "        \
-    "r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason "
+    "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+
+#define VARDE_REPORT_COLUMNS \
+    VARDE_HEADER_COLUMNS "r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason "
 
 // As VARDE_REPORT_COLUMNS, with the title for the shared view and no owner-only texts.
-#define VARDE_SUMMARY_COLUMNS                                                                  \
-    "r.id, report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, "        \
-    "r.status, $1, $2::text[], $3, $4::boolean), r.status, r.tlp, r.attribution, "             \
-    "r.source_display, r.origin_org, r.recipient_orgs, r.recipient_sectors, "                 \
-    "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "          \
-    "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "        \
-    "coalesce(r.title, ''), '', '', r.seq, NULL, NULL "
+#define VARDE_SUMMARY_COLUMNS VARDE_HEADER_COLUMNS "coalesce(r.title, ''), '', '', r.seq, NULL, NULL "
 
 #define VARDE_VISIBLE(level)                                                                    \
     "report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, r.status, "    \
@@ -87,34 +83,25 @@ constexpr statement find_sql{"report_find",
     "FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
     "WHERE r.id = $5::uuid AND " VARDE_VISIBLE("<> 'none'")};
 
-constexpr statement list_sql{"report_list",
-    "SELECT " VARDE_REPORT_COLUMNS ", NULL FROM report r "
-    "WHERE " VARDE_VISIBLE("= 'full'") R"(
-      AND ($5::text IS NULL OR r.tlp = $5)
-      AND ($6::text IS NULL OR r.category = $6)
-      AND ($7::text IS NULL OR r.sector = $7)
-      AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM report_indicator i WHERE i.report_id = r.id
-                                       AND i.type = $8 AND ($9::text IS NULL OR i.value = $9)))
-      AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)
-      AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)
-      AND ($12::text IS NULL OR r.status = $12)
-      AND r.seq < coalesce($13::bigint, 9223372036854775807)  -- an index bound in generic plans too
-    ORDER BY r.seq DESC LIMIT $14::integer)"};
+// The list's filters ($5..$13) and keyset order, after a visibility condition.
+#define VARDE_LIST_FILTER                                                                        \
+    " AND ($5::text IS NULL OR r.tlp = $5)"                                                       \
+    " AND ($6::text IS NULL OR r.category = $6)"                                                  \
+    " AND ($7::text IS NULL OR r.sector = $7)"                                                    \
+    " AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM report_indicator i WHERE i.report_id = r.id" \
+    "      AND i.type = $8 AND ($9::text IS NULL OR i.value = $9)))"                              \
+    " AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)"                         \
+    " AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)"                          \
+    " AND ($12::text IS NULL OR r.status = $12)"                                                  \
+    " AND r.seq < coalesce($13::bigint, 9223372036854775807)" /* an index bound, generic plans too */ \
+    " ORDER BY r.seq DESC LIMIT $14::integer"
 
-// The same filter and order; the title in place of the shared view (read_summary_row).
+constexpr statement list_sql{"report_list",
+    "SELECT " VARDE_REPORT_COLUMNS ", NULL FROM report r WHERE " VARDE_VISIBLE("= 'full'") VARDE_LIST_FILTER};
+
+// The same filter and order; the title in place of the shared view.
 constexpr statement list_summary_sql{"report_list_summary",
-    "SELECT " VARDE_SUMMARY_COLUMNS " FROM report r "
-    "WHERE " VARDE_VISIBLE("= 'full'") R"(
-      AND ($5::text IS NULL OR r.tlp = $5)
-      AND ($6::text IS NULL OR r.category = $6)
-      AND ($7::text IS NULL OR r.sector = $7)
-      AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM report_indicator i WHERE i.report_id = r.id
-                                       AND i.type = $8 AND ($9::text IS NULL OR i.value = $9)))
-      AND ($10::timestamptz IS NULL OR r.created_at >= $10::timestamptz)
-      AND ($11::timestamptz IS NULL OR r.created_at < $11::timestamptz)
-      AND ($12::text IS NULL OR r.status = $12)
-      AND r.seq < coalesce($13::bigint, 9223372036854775807)  -- an index bound in generic plans too
-    ORDER BY r.seq DESC LIMIT $14::integer)"};
+    "SELECT " VARDE_SUMMARY_COLUMNS " FROM report r WHERE " VARDE_VISIBLE("= 'full'") VARDE_LIST_FILTER};
 
 constexpr statement oldest_sql{"report_oldest",
     "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END "
@@ -157,8 +144,10 @@ constexpr statement feed_sql{"report_feed", R"(
     FROM report r LEFT JOIN report_original o ON o.report_id = r.id
     WHERE r.id = ANY($1::uuid[]))"};
 
+#undef VARDE_HEADER_COLUMNS
 #undef VARDE_REPORT_COLUMNS
 #undef VARDE_SUMMARY_COLUMNS
+#undef VARDE_LIST_FILTER
 #undef VARDE_VISIBLE
 
 std::vector<param> principal_params(domain::principal const& who) {

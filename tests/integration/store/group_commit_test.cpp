@@ -1,10 +1,12 @@
 // Group commit (issue 7) against a real PostgreSQL: concurrent publishes share transactions,
 // yet each is acknowledged only once committed, keeps its own audit entry and event in
-// commit order, and one bad report does not fail the others written with it.
+// commit order, one bad report does not fail the others written with it, and any text goes
+// through a batch unchanged.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <barrier>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -15,6 +17,7 @@
 #include "service/publish_batcher.hpp"
 #include "service/report_service.hpp"
 #include "store/pg_pool.hpp"
+#include "store/report_store.hpp"
 #include "test_database.hpp"
 #include "test_node.hpp"
 
@@ -39,6 +42,24 @@ protected:
         std::int64_t n = -1;
         pool.transact([&](store::tx& t) { n = t.exec_one({name, sql}).int64(0); });
         return n;
+    }
+
+    std::vector<std::string> row_of(std::string const& id) {
+        std::vector<std::string> out;
+        pool.transact([&](store::tx& t) {
+            auto r = t.exec_one({"test_row",
+                                 "SELECT coalesce(source_display, '<NULL>'), shared_json, redactions_json, warnings_json, "
+                                 "coalesce(category,'<NULL>'), coalesce(sector,'<NULL>'), "
+                                 "array_to_string(recipient_orgs, '|'), "
+                                 "(SELECT body FROM report_original WHERE report_id = r.id), "
+                                 "(SELECT string_agg(type || '=' || value, '|' ORDER BY type, value) FROM report_indicator "
+                                 " WHERE report_id = r.id), "
+                                 "(SELECT detail::text FROM audit_log WHERE subject_id = r.id::text) "
+                                 "FROM report r WHERE id = $1::uuid"},
+                                {id});
+            for (std::size_t i = 0; i < 10; ++i) out.push_back(r.is_null(i) ? "<NULL>" : r.text(i));
+        });
+        return out;
     }
 
     test::test_database db;
@@ -143,6 +164,64 @@ TEST_F(GroupCommit, OneBadReportDoesNotFailTheOthersOfItsBatch) {
     EXPECT_EQ(number("SELECT count(*) FROM report"), writers - 1);
     EXPECT_EQ(number("SELECT count(*) FROM report_event"), writers - 1);
     EXPECT_EQ(number("SELECT count(*) FROM audit_log WHERE action = 'report.published'"), writers - 1);
+}
+
+// Array-literal escaping of insert_many / audit_append_many: every awkward text comes back
+// byte for byte, exactly as the one-row insert stores it.
+TEST_F(GroupCommit, AwkwardTextsRoundTripThroughBatchesLikeSingleInserts) {
+    auto alice = principal("alice");
+    std::vector<std::string> nasty = {
+        "",  "NULL", "null", "\"", "\\", "\\\"", "{", "}", "{}", "{\"a\",\"b\"}", ",", "a,b", " lead and trail ",
+        "new\nline\ttab\rcr", "ünïcødé ✓ 🚀", "'single'", "$1", "\\N", "\"NULL\"", "{NULL}", "a\\b\\\\c", "\x7f"};
+    std::vector<store::report_store::new_report> rows(nasty.size());
+    std::vector<store::audit_store::entry> audits(nasty.size());
+    for (std::size_t i = 0; i < nasty.size(); ++i) {
+        auto const& s = nasty[i];
+        auto& r = rows[i];
+        r.origin_org = "nordkraft";
+        r.submitted_by = alice.id;
+        r.tlp = "AMBER";
+        r.to.orgs = {"fjordbank", s.empty() ? "x" : s};
+        r.to.sectors = {s.empty() ? "y" : s};
+        r.status = "published";
+        r.attribution = "pseudonymous";
+        r.source_display = s;  // also the empty string, which must not become NULL
+        r.category = s.empty() ? "" : s;
+        r.sector = s;
+        r.shared_json = json{{"title", s}, {"summary", s}}.dump();
+        r.redactions_json = json::array({s}).dump();
+        r.warnings_json = json::array({s, s}).dump();
+        r.original_body = s;
+        r.indicators = {{"domain", s}, {"filename", s + "x"}};
+        audits[i] = {alice.fingerprint, "report.published", "report", "", json{{"after", s}}.dump()};
+    }
+    // A batch: every writer at once.
+    publish_batcher batcher(pool.url(), 256);
+    std::vector<std::optional<outcome<store::report_store::inserted>>> got(rows.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        threads.emplace_back([&, i] { got[i].emplace(batcher.write(rows[i], audits[i])); });
+    for (auto& t : threads) t.join();
+    // The reference: the one-row insert path.
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        ASSERT_TRUE(got[i] && *got[i]) << i << ": " << (got[i] && !*got[i] ? got[i]->err().detail : "");
+        std::string single_id;
+        pool.transact([&](store::tx& t) {
+            single_id = store::report_store::insert(t, rows[i]);
+            auto a = audits[i];
+            a.subject_id = single_id;
+            store::audit_store::append(t, a);
+        });
+        auto batched = row_of(got[i]->value().id);
+        auto single = row_of(single_id);
+        EXPECT_EQ(batched, single) << "element " << i << " = [" << nasty[i] << "]";
+        EXPECT_EQ(batched[0], nasty[i]) << "source_display of element " << i;
+        EXPECT_EQ(batched[7], nasty[i]) << "original of element " << i;
+    }
+    audit_service audit{pool};
+    auto verified = audit.verify();
+    ASSERT_TRUE(verified);
+    EXPECT_FALSE(verified.value().first_broken);
 }
 
 }  // namespace
