@@ -44,7 +44,7 @@ constexpr std::size_t linger_bytes = 8u << 20;
 }  // namespace
 
 http_session::http_session(tcp::socket&& socket, std::shared_ptr<session_env> env)
-    : stream_(std::move(socket), env->tls), env_(std::move(env)) {
+    : stream_(std::move(socket), env->tls), executor_(stream_.get_executor()), env_(std::move(env)) {
     peer_ = endpoint_text(beast::get_lowest_layer(stream_).socket());
 }
 
@@ -52,7 +52,7 @@ http_session::~http_session() { env_->registry.remove(this); }
 
 void http_session::run() {
     env_->registry.add(this, weak_from_this());
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::on_run, shared_from_this()));
+    asio::dispatch(executor_, beast::bind_front_handler(&http_session::on_run, shared_from_this()));
 }
 
 void http_session::on_run() {
@@ -139,7 +139,7 @@ void http_session::dispatch_request() {
     if (websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
     asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive]() mutable {
         auto res = self->env_->router.dispatch(ctx, self->env_->services);
-        asio::post(self->stream_.get_executor(), [self, res = std::move(res), id = ctx.request_id, keep_alive,
+        asio::post(self->executor_, [self, res = std::move(res), id = ctx.request_id, keep_alive,
                                                   verified = ctx.verified_now]() mutable {
             if (verified) self->verified_ = true;
             self->send(std::move(res), id, keep_alive);
@@ -175,6 +175,7 @@ void http_session::send(http::response r, std::string const& request_id, bool ke
 void http_session::hand_over_to_stream(http::response r) {
     auto request = std::move(*upgrade_request_);
     upgrade_request_.reset();
+    handed_over_ = true;  // stream_ is moved from below; the stream session answers stop() now
     std::make_shared<stream_session>(std::move(stream_), env_, std::move(*r.stream), peer_, fingerprint_)
         ->run(std::move(request));
 }
@@ -213,10 +214,11 @@ void http_session::do_close() {
 }
 
 void http_session::stop() {
-    asio::post(stream_.get_executor(), beast::bind_front_handler(&http_session::on_stop, shared_from_this()));
+    asio::post(executor_, beast::bind_front_handler(&http_session::on_stop, shared_from_this()));
 }
 
 void http_session::on_stop() {
+    if (handed_over_) return;
     stopping_ = true;
     // Waiting for the next request: nothing in flight, so close now. A request being
     // handled finishes first; send() then turns keep-alive off.

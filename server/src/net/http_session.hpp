@@ -38,6 +38,10 @@ private:
     void on_stop();
 
     beast::ssl_stream<beast::tcp_stream> stream_;
+    // The connection's strand, kept apart from stream_: after a hand-over to a stream session
+    // stream_ is moved from, and stop() may still be called from another thread.
+    asio::any_io_executor executor_;
+    bool handed_over_ = false;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     std::optional<bhttp::request<bhttp::string_body>> upgrade_request_;  // kept for the WebSocket accept
