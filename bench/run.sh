@@ -18,6 +18,8 @@
 # BENCH_IDLE_CONNECTIONS (10000), BENCH_IDLE_HOLD (s, 40). Ports: BENCH_PG_PORT (55470;
 # smoke 55471), BENCH_NODE_PORT (55490; smoke 55491). With 2+ CPUs the node is pinned to
 # CPU 0 and varde-bench (and the references) to CPU 1; PostgreSQL is not pinned.
+# BENCH_ONLY ("list list_summary", names as in RESULTS.md): run only those scenarios, no
+# references, and write the write-up under the build directory, not bench/ (for development).
 # The node and PostgreSQL are stopped on every exit (trap). Loopback only.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,6 +56,9 @@ else
   idle_n=${BENCH_IDLE_CONNECTIONS:-10000} idle_hold=${BENCH_IDLE_HOLD:-40} runs=${BENCH_RUNS:-3}
   idle_node_args=()
 fi
+only=${BENCH_ONLY:-}
+wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
+[ -z "$only" ] || out_dir=$work
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 pg_dir=$work/pg
@@ -183,6 +188,7 @@ scenario() {   # scenario NAME RUN SUBCOMMAND ARGS...
 }
 repeat() {   # repeat NAME SUBCOMMAND ARGS...: the scenario, $runs times in a row
   local name=$1; shift
+  wanted "$name" || return 0
   expected=$(( expected + runs ))
   for r in $(seq "$runs"); do scenario "$name" "$r" "$@"; done
 }
@@ -197,6 +203,7 @@ repeat publish_rate publish --duration "$duration" --connections "$pub_rate_n" -
 
 # list pages through a large set loaded straight into the database (bench/load-reports.sh),
 # each row made from a report the node published itself; once, before every list run.
+if wanted list || wanted list_summary; then
 log "loading $list_reports reports for list (bench/load-reports.sh)"
 template_id=$(curl_as alice /v1/reports -X POST -H 'content-type: application/json' \
   --data-binary @"$root/examples/apt10-remote-access-intrusion.json" | jq -r .id)
@@ -207,11 +214,12 @@ load_shown=${load_shown//$root\//}
 if line=$("$root/${load_cmd[0]}" "${load_cmd[@]:1}" 2>>"$work/bench.stderr"); then
   record load_reports 1 "$load_shown" "$line"
   echo "$line"
-  [ "$smoke" = 1 ] || cp "$work/list-plan.txt" "$out_dir/list-plan.txt"
+  [ "$smoke" = 1 ] || [ "$out_dir" = "$work" ] || cp "$work/list-plan.txt" "$out_dir/list-plan.txt"
 else
   log "load-reports.sh failed (see $work/bench.stderr)"
   record load_reports 1 "$load_shown" '{"scenario":"load_reports","ops":0,"errors":1,"failed":true}'
   failed=1
+fi
 fi
 repeat list list --duration "$duration" --connections "$list_n"
 repeat list_summary list --duration "$duration" --connections "$list_n" --view summary
@@ -219,8 +227,8 @@ repeat fanout fanout --duration "$duration" --connections "$fan_subs" --rate "$f
 
 # idle: memory per idle subscriber, each run on a freshly started node so that its resident
 # memory before the connections is the node's own and not the heap earlier runs left behind.
-expected=$(( expected + runs ))
-for r in $(seq "$runs"); do
+wanted idle && expected=$(( expected + runs ))
+wanted idle && for r in $(seq "$runs"); do
   stop_node
   start_node "${idle_node_args[@]}"
   scenario idle "$r" idle --connections "$idle_n" --hold "$idle_hold"
@@ -237,7 +245,7 @@ fi
 # --- machine references (full mode only) ---
 refs=$work/references.json
 source "$root/bench/references.sh"
-run_references "$refs"
+if [ -z "$only" ]; then run_references "$refs"; else echo '{}' >"$refs"; fi
 
 # --- machine facts and the write-up ---
 # The commit measured; "+uncommitted" when the node's or client's sources differ from it.
