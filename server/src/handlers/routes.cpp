@@ -12,7 +12,7 @@ http::router make_routes(http::rate_limit limit) {
     using http::route_access;
     http::router r(limit);
     r.add("GET", "/v1/health", route_access::open, health);
-    r.add("GET", "/v1/whoami", route_access::member, whoami);
+    r.add("GET", "/v1/whoami", route_access::member, whoami, http::route_cost::memory_only);
     r.add("POST", "/v1/reports", route_access::member, publish_report);
     r.add("POST", "/v1/reports/preview", route_access::member, preview_report);
     r.add("GET", "/v1/reports", route_access::member, list_reports);

@@ -79,8 +79,9 @@ bool match_pattern(std::string_view pattern, std::string_view path,
     return true;
 }
 
-void router::add(std::string method, std::string pattern, route_access access, handler fn) {
-    routes_.push_back({std::move(method), std::move(pattern), access, std::move(fn)});
+void router::add(std::string method, std::string pattern, route_access access, handler fn,
+                 route_cost cost) {
+    routes_.push_back({std::move(method), std::move(pattern), access, std::move(fn), cost});
 }
 
 std::optional<router::match> router::find(request_context& ctx, bool& path_known) const {
@@ -97,29 +98,57 @@ std::optional<router::match> router::find(request_context& ctx, bool& path_known
     return std::nullopt;
 }
 
+bool router::is_open_route(request_context const& ctx) const {
+    std::map<std::string, std::string> ignored;
+    return std::any_of(routes_.begin(), routes_.end(), [&](route const& r) {
+        return r.access == route_access::open && r.method == ctx.method &&
+               match_pattern(r.pattern, ctx.path, ignored);
+    });
+}
+
+// After authentication (ctx.principal set, or an open route): rate limit, route, handler.
+response router::answer_authenticated(request_context& ctx, handlers::services& s) const {
+    std::chrono::seconds retry_after{0};
+    if (!limiter_->allow(ctx.fingerprint, rate_limiter::clock::now(), retry_after)) {
+        auto r = to_response({429, "too many requests from this principal; retry after " +
+                                       std::to_string(retry_after.count()) + " s", {}, {}}, ctx);
+        r.headers["Retry-After"] = std::to_string(retry_after.count());
+        return r;
+    }
+    bool path_known = false;
+    auto m = find(ctx, path_known);
+    if (!m) {
+        if (path_known) return to_response({405, "this resource does not allow " + ctx.method, {}, {}}, ctx);
+        return to_response({404, "no such resource", {}, {}}, ctx);
+    }
+    return m->r->fn(ctx, s);
+}
+
 response router::dispatch(request_context& ctx, handlers::services& s) const {
     try {
-        bool path_known = false;
-        std::map<std::string, std::string> ignored;
-        bool open_route = std::any_of(routes_.begin(), routes_.end(), [&](route const& r) {
-            return r.access == route_access::open && r.method == ctx.method &&
-                   match_pattern(r.pattern, ctx.path, ignored);
-        });
-        if (!open_route)
+        if (!is_open_route(ctx))
             if (auto refusal = authenticate(ctx, s)) return std::move(*refusal);
-        std::chrono::seconds retry_after{0};
-        if (!limiter_->allow(ctx.fingerprint, rate_limiter::clock::now(), retry_after)) {
-            auto r = to_response({429, "too many requests from this principal; retry after " +
-                                           std::to_string(retry_after.count()) + " s", {}, {}}, ctx);
-            r.headers["Retry-After"] = std::to_string(retry_after.count());
-            return r;
-        }
-        auto m = find(ctx, path_known);
-        if (!m) {
-            if (path_known) return to_response({405, "this resource does not allow " + ctx.method, {}, {}}, ctx);
-            return to_response({404, "no such resource", {}, {}}, ctx);
-        }
-        return m->r->fn(ctx, s);
+        return answer_authenticated(ctx, s);
+    } catch (std::exception const& e) {
+        return to_response({500, "the node failed to handle this request; it has been logged", {}, e.what()}, ctx);
+    }
+}
+
+std::optional<response> router::answer_in_memory(request_context& ctx, handlers::services& s) const {
+    // A connection's first successful request always reads its principal from the database
+    // (see authenticate), so a new or resumed TLS session is never judged from memory alone.
+    if (!ctx.verified_on_connection || !s.schema_ready()) return std::nullopt;
+    std::map<std::string, std::string> ignored;
+    auto memory_only = std::any_of(routes_.begin(), routes_.end(), [&](route const& r) {
+        return r.cost == route_cost::memory_only && r.access == route_access::member &&
+               r.method == ctx.method && match_pattern(r.pattern, ctx.path, ignored);
+    });
+    if (!memory_only) return std::nullopt;
+    try {
+        auto cached = s.identity.authenticate_from_cache(ctx.fingerprint);
+        if (!cached || cached->status != service::auth_status::ok) return std::nullopt;  // the worker judges
+        ctx.principal = cached->who;
+        return answer_authenticated(ctx, s);
     } catch (std::exception const& e) {
         return to_response({500, "the node failed to handle this request; it has been logged", {}, e.what()}, ctx);
     }

@@ -1,9 +1,11 @@
 #pragma once
-// The route table and request dispatch. Runs on a worker thread (it may block on the
-// database), turns every failure into a problem response, and is the one place that
-// authenticates a request's principal before a handler sees it.
+// The route table and request dispatch. dispatch() runs on a worker thread (it may block on
+// the database); answer_in_memory() runs on the connection's I/O thread and answers only what
+// needs no database at all. Both turn every failure into a problem response, and this is the
+// one place that authenticates a request's principal before a handler sees it.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,23 +26,35 @@ enum class route_access {
     operator_, // an active operator; to anyone else the route does not exist (404)
 };
 
+// Whether a handler may touch the database. A memory-only handler (whoami) can be answered
+// on the I/O thread, without the two thread hand-offs a database request pays.
+enum class route_cost { database, memory_only };
+
 struct route {
     std::string method;
     std::string pattern;  // "/v1/reports/{id}"
     route_access access;
     handler fn;
+    route_cost cost = route_cost::database;
 };
 
 class router {
 public:
     explicit router(rate_limit limit = {}) : limiter_(std::make_unique<rate_limiter>(limit)) {}
 
-    void add(std::string method, std::string pattern, route_access access, handler fn);
+    void add(std::string method, std::string pattern, route_access access, handler fn,
+             route_cost cost = route_cost::database);
     response dispatch(request_context& ctx, handlers::services& s) const;
+    // The answer, if it needs no database: a memory-only route, on a connection that has
+    // already been checked against the database, whose principal the membership cache holds.
+    // Otherwise nothing, and the request goes to dispatch() on a worker.
+    std::optional<response> answer_in_memory(request_context& ctx, handlers::services& s) const;
 
 private:
     struct match;
     std::optional<match> find(request_context& ctx, bool& path_known) const;
+    bool is_open_route(request_context const& ctx) const;
+    response answer_authenticated(request_context& ctx, handlers::services& s) const;
     std::vector<route> routes_;
     std::unique_ptr<rate_limiter> limiter_;  // shared by all I/O threads; internally locked
 };

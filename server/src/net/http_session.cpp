@@ -137,6 +137,8 @@ void http_session::dispatch_request() {
     }
     ctx.body = std::move(req.body());
     if (websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
+    if (auto res = env_->router.answer_in_memory(ctx, env_->services))
+        return send(std::move(*res), ctx.request_id, keep_alive);
     asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive]() mutable {
         auto res = self->env_->router.dispatch(ctx, self->env_->services);
         asio::post(self->executor_, [self, res = std::move(res), id = ctx.request_id, keep_alive,

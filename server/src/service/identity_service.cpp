@@ -100,6 +100,12 @@ outcome<auth_result> identity_service::authenticate(std::string const& fingerpri
     });
 }
 
+std::optional<auth_result> identity_service::authenticate_from_cache(std::string const& fingerprint) const {
+    auto cached = cache_.find(fingerprint);
+    if (!cached) return std::nullopt;
+    return judge(std::move(*cached), unix_now());
+}
+
 outcome<std::string> identity_service::add_organisation(std::string const& actor,
                                                         domain::organisation const& org) {
     return guarded<std::string>([&]() -> outcome<std::string> {

@@ -48,6 +48,8 @@ public:
     // Who holds this certificate: one database read, or with lookup::cached, the principal
     // cache when it is on and holds the certificate.
     outcome<auth_result> authenticate(std::string const& fingerprint, lookup how = lookup::cached);
+    // The cache's answer alone, never the database (safe on an I/O thread); nothing on a miss.
+    std::optional<auth_result> authenticate_from_cache(std::string const& fingerprint) const;
     // The event hub reports what its LISTEN connection hears (see membership_cache.hpp).
     membership_cache& cache() { return cache_; }
     outcome<std::string> add_organisation(std::string const& actor, domain::organisation const& org);
