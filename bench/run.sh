@@ -60,6 +60,7 @@ only=${BENCH_ONLY:-}
 wanted() { [ -z "$only" ] || [[ " $only " == *" $1 "* ]]; }
 [ -z "$only" ] || out_dir=$work
 mkdir -p "$work"
+if [ "$out_dir" = "$work" ]; then out_dir=$(cd "$work" && pwd); fi   # BENCH_ONLY: one spelling of one directory
 work=$(cd "$work" && pwd)
 pg_dir=$work/pg
 pki=$work/pki

@@ -8,6 +8,7 @@
 
 #include "node_suite.hpp"
 #include "service/identity_service.hpp"
+#include "domain/identity.hpp"
 #include "store/pg_pool.hpp"
 #include "test_database.hpp"
 #include "test_node.hpp"
@@ -47,6 +48,40 @@ TEST_F(MembershipCacheE2e, FirstRequestOnANewConnectionAlwaysReadsTheDatabaseEve
     // Control (last: a fresh read refreshes the cache): a new connection whose first request
     // is authenticated reads the database and is refused.
     EXPECT_EQ(node_->connect("revokee")->request("GET", "/v1/whoami").status, 403u);
+}
+
+// An organisation and its member added by another process (an admin command, a second node)
+// whose notification this node has not heard yet: the cached list of organisations lacks it,
+// yet its member can publish at once, and others can name it as a recipient at once.
+TEST_F(MembershipCacheE2e, OrganisationAddedElsewhereIsKnownBeforeItsNotificationArrives) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the hub listens: cache on
+    json warm{{"title", "warms the organisations"}, {"summary", "s"}, {"tlp", "GREEN"}};
+    ASSERT_EQ(call("alice", "POST", "/v1/reports", warm.dump()).status, 201u);  // list cached now
+    db_->exec("ALTER TABLE organisation DISABLE TRIGGER organisation_notify; "
+              "ALTER TABLE principal DISABLE TRIGGER principal_notify;");
+    store::pg_pool pool({db_->url(), 1});
+    service::identity_service ids(pool);
+    domain::organisation org;
+    org.slug = "nyvik";
+    org.name = "Nyvik Kommune";
+    org.sectors = {"government"};
+    org.country = "NO";
+    ASSERT_TRUE(ids.add_organisation("test", org));
+    auto fp = fingerprint_of("revokee");
+    service::certificate_facts facts{fp, "CN=revokee", "2030-01-01T00:00:00Z", read_file(pki_dir() + "/revokee.pem")};
+    ASSERT_TRUE(ids.enrol("test", {"nyvik", "revokee", domain::principal_role::member,
+                                   domain::principal_kind::person, facts}));
+    db_->exec("ALTER TABLE organisation ENABLE TRIGGER organisation_notify; "
+              "ALTER TABLE principal ENABLE TRIGGER principal_notify;");
+    json own{{"title", "from the new member"}, {"summary", "s"}, {"tlp", "GREEN"}};
+    auto r = call("revokee", "POST", "/v1/reports", own.dump());
+    EXPECT_EQ(r.status, 201u) << r.body;
+    json to_it{{"title", "to the new member"}, {"summary", "s"}, {"tlp", "AMBER+STRICT"},
+               {"recipients", {"org:nyvik"}}};
+    auto named = call("alice", "POST", "/v1/reports", to_it.dump());
+    ASSERT_EQ(named.status, 201u) << named.body;
+    auto id = json::parse(named.body)["id"].get<std::string>();
+    EXPECT_EQ(call("revokee", "GET", "/v1/reports/" + id).status, 200u);
 }
 
 class PublishAnswer : public node_suite<PublishAnswer> {};

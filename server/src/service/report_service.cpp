@@ -87,7 +87,7 @@ outcome<report_service::prepared> report_service::prepare(domain::principal cons
     if (!decoded.draft) return error{error_code::invalid, "the report is not valid; see errors", decoded.errors};
     prepared p{std::move(*decoded.draft), {}, {}, std::nullopt, {}};
     try {
-        auto all = organisations();
+        auto all = organisations_naming(who, p.draft);
         auto origin = std::find_if(all->begin(), all->end(), [&](auto const& o) { return o.slug == who.org_slug; });
         if (origin == all->end()) return error{error_code::internal, "principal's organisation is missing"};
         drop_self_from_recipients(p.draft, who.org_slug);
@@ -106,8 +106,8 @@ outcome<report_service::prepared> report_service::prepare(domain::principal cons
 
 // Every organisation: from the membership cache when the node keeps one and it is fresh,
 // else one read (remembered for the next publish).
-std::shared_ptr<std::vector<domain::organisation> const> report_service::organisations() {
-    if (membership_)
+report_service::organisation_list report_service::organisations(bool from_database) {
+    if (membership_ && !from_database)
         if (auto all = membership_->all_organisations()) return all;
     auto generation = membership_ ? membership_->current() : 0;
     std::vector<domain::organisation> all;
@@ -115,6 +115,20 @@ std::shared_ptr<std::vector<domain::organisation> const> report_service::organis
     auto shared = std::make_shared<std::vector<domain::organisation> const>(std::move(all));
     if (membership_) membership_->remember_organisations(shared, generation);
     return shared;
+}
+
+// The organisations, read again from the database when the cached list lacks the publisher's
+// own organisation or a recipient the draft names: one added moments ago, by another process,
+// whose notification this node has not heard yet, must not be refused as unknown.
+report_service::organisation_list report_service::organisations_naming(domain::principal const& who,
+                                                                       domain::report_draft const& d) {
+    auto all = organisations();
+    auto known = [&](std::string const& slug) {
+        return std::any_of(all->begin(), all->end(), [&](auto const& o) { return o.slug == slug; });
+    };
+    if (membership_ && !(known(who.org_slug) && std::all_of(d.to.orgs.begin(), d.to.orgs.end(), known)))
+        all = organisations(true);
+    return all;
 }
 
 outcome<std::string> report_service::preview(domain::principal const& who, std::string const& body) {

@@ -72,7 +72,9 @@ public:
 private:
     struct prepared;
     outcome<prepared> prepare(domain::principal const& who, std::string const& body);
-    std::shared_ptr<std::vector<domain::organisation> const> organisations();
+    using organisation_list = std::shared_ptr<std::vector<domain::organisation> const>;
+    organisation_list organisations(bool from_database = false);
+    organisation_list organisations_naming(domain::principal const& who, domain::report_draft const& d);
 
     store::pg_pool& pool_;
     domain::keyed_hash const& pseudonyms_;
