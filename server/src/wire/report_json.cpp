@@ -1,5 +1,7 @@
 #include "wire/report_json.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace varde::wire {
@@ -32,20 +34,56 @@ json encode_indicators(std::vector<domain::indicator> const& list) {
     return out;
 }
 
-// The node's fields, as the start of a JSON object without its closing brace.
+// Appends `value` as a JSON string exactly as nlohmann's dump() writes it. Printable ASCII
+// without quotes or backslashes (ids, statuses, timestamps: nearly every value) is copied as
+// is; anything else goes through nlohmann, so escaping and UTF-8 checks stay its own.
+void append_string(std::string& out, std::string_view value) {
+    bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+        out += json(value).dump();
+        return;
+    }
+    out += '"';
+    out.append(value);
+    out += '"';
+}
+
+void append_member(std::string& out, char const* key, std::optional<std::string> const& value) {
+    out += key;
+    if (value) append_string(out, *value);
+    else out += "null";
+}
+
+// The node's fields, as the start of a JSON object without its closing brace. Written by
+// hand, not through a json object (a list page renders a hundred of them): the same bytes
+// as dumping {"id", "status", "tlp", "created_at" if set, "source", "published_at"}, whose
+// keys nlohmann's object keeps in alphabetical order.
 std::string header_prefix(report_header const& h) {
-    json j{{"id", h.id}, {"status", h.status}, {"tlp", h.tlp}};
-    if (!h.created_at.empty()) j["created_at"] = h.created_at;
-    j["source"] = h.source ? json(*h.source) : json(nullptr);
-    j["published_at"] = h.published_at ? json(*h.published_at) : json(nullptr);
-    auto text = j.dump();
-    text.pop_back();  // '}'
-    return text;
+    std::string out;
+    out.reserve(160 + h.id.size() + (h.source ? h.source->size() : 0));
+    out += '{';
+    if (!h.created_at.empty()) {
+        out += "\"created_at\":";
+        append_string(out, h.created_at);
+        out += ',';
+    }
+    out += "\"id\":";
+    append_string(out, h.id);
+    append_member(out, ",\"published_at\":", h.published_at);
+    append_member(out, ",\"source\":", h.source);
+    out += ",\"status\":";
+    append_string(out, h.status);
+    out += ",\"tlp\":";
+    append_string(out, h.tlp);
+    return out;
 }
 
 // Joins the header and the stored content object (both non-empty objects).
 std::string splice(report_header const& h, std::string_view content, std::string_view tail) {
     std::string out = header_prefix(h);
+    out.reserve(out.size() + content.size() + tail.size() + 1);
     out += ',';
     out.append(content.substr(1, content.size() - 2));  // without '{' and '}'
     out.append(tail);
@@ -81,7 +119,11 @@ std::string member_view(report_header const& h, std::string_view shared_json,
 }
 
 std::string summary_view(report_header const& h, std::string_view title) {
-    return header_prefix(h) + ",\"title\":" + json(title).dump() + "}";
+    auto out = header_prefix(h);
+    out += ",\"title\":";
+    append_string(out, title);
+    out += '}';
+    return out;
 }
 
 std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& x,
