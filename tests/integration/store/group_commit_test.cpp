@@ -251,6 +251,9 @@ TEST_F(GroupCommit, PublishBatchIsOneTransactionInInputOrder) {
         audits[i] = {alice.fingerprint, "report.published", "report", "replaced by the new id",
                      json{{"n", i}}.dump()};
     }
+    // Past the TOAST threshold: compressed, with lz4 since 0007, and read back unchanged.
+    rows[0].shared_json = json{{"title", "batch 0"}, {"summary", std::string(8000, 's')}}.dump();
+    rows[0].original_body += std::string(8000, 'o');
     std::vector<store::report_store::new_report const*> row_ptrs;
     std::vector<store::audit_store::entry const*> audit_ptrs;
     for (std::size_t i = 0; i < n; ++i) {
@@ -271,6 +274,11 @@ TEST_F(GroupCommit, PublishBatchIsOneTransactionInInputOrder) {
         EXPECT_EQ(row_of(got[i].id)[7], rows[i].original_body);
     }
     ids_sql += "]";
+    EXPECT_EQ(number("SELECT count(*) FROM report r JOIN report_original o ON o.report_id = r.id WHERE r.id = '" +
+                     got[0].id + "' AND pg_column_compression(r.shared_json) = 'lz4' "
+                     "AND pg_column_compression(o.body) = 'lz4' AND r.title = 'batch 0'"),
+              1);
+    EXPECT_EQ(row_of(got[0].id)[1], rows[0].shared_json);
     auto in_batch = [&](std::string const& column) { return column + " = ANY(" + ids_sql + ")"; };
     // audit_log.subject_id is text, and not a uuid for other subjects: compared as text.
     auto const audit_ids = "(" + ids_sql + ")::text[]";
