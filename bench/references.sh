@@ -2,12 +2,15 @@
 # Machine references for bench/run.sh: what this machine does without Varde, so the node's
 # figures can be read against it (bench/reference/README.md). Sourced by run.sh, which calls
 # `run_references OUT.json` and provides pin_node, pin_load, pg_port, db, work, pki,
-# bench_bin, duration, fan_subs, fan_rate and log.
+# bench_bin, duration, fan_subs, fan_rate, pg_dir and log.
 #
 #  - openssl speed -seconds 3 ecdsap256: P-256 signs and verifies per second on one core
 #    (a full mutual-TLS handshake costs the node one sign and one verify, plus ECDHE).
 #  - pgbench, 16 clients, 10 s: INSERTs of rows shaped like a published report (title, ~1.2 KB
 #    summary, 10 indicators as JSON) into a scratch table: the database's commit rate here.
+#  - pg_test_fsync -s 2, on the filesystem of the benchmark's PostgreSQL data directory: how
+#    long one fdatasync of an 8 kB write takes (wal_sync_method's Linux default). A durable
+#    commit waits for one, so 1 / that time bounds one sequential publisher's rate.
 #  - nginx + wrk: one nginx worker on CPU 0 with ssl_verify_client on, serving a ~100-byte JSON
 #    file over mutual TLS; wrk on CPU 1 (a client certificate through the LD_PRELOAD shim
 #    bench/reference/wrk_client_cert.c): keep-alive, then a new connection (full handshake)
@@ -18,10 +21,10 @@
 # Each reference fails soft: its key is null and a line is logged; the run goes on.
 # Env: BENCH_REF_SECONDS (wrk duration, 10), BENCH_NGINX_PORT (55495), BENCH_WS_PORT (55496),
 # BENCH_WS_HIGH_RATE (reports/s of the high-rate ws run, 200), BENCH_WS_HIGH_DURATION (its
-# --duration, 10 s), REFS_ONLY (a subset of "openssl pgbench nginx ws"; all by default).
+# --duration, 10 s), REFS_ONLY (a subset of "openssl pgbench fsync nginx ws"; all by default).
 #
 # Standalone (development; builds its own PKI and, for pgbench, its own PostgreSQL):
-#   bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [nginx] [ws]
+#   bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [fsync] [nginx] [ws]
 # default DIR /tmp/refs-dev, bench binary build-refs/bench/varde-bench; writes DIR/references.json,
 # DIR/RESULTS.md and DIR/results.json (references only). BENCH_DURATION (5),
 # BENCH_FANOUT_SUBSCRIBERS (1000), BENCH_FANOUT_RATE (10), BENCH_PG_PORT (55497).
@@ -134,6 +137,21 @@ SQL
   lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' | head -1)
   [ -n "$tps" ] || return 1
   printf '{"tps":%s,"latency_avg_ms":%s}' "${tps:-null}" "${lat:-null}"
+}
+
+# The "one 8kB write" fdatasync line: "        fdatasync    267.838 ops/sec    3734 usecs/op".
+reference_pg_test_fsync() {
+  local tool=${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_test_fsync
+  [ -x "$tool" ] || { log "reference: $tool is missing (postgresql-15)"; return 1; }
+  local file
+  file=$(dirname "$pg_dir")/pg_test_fsync.tmp   # beside the data directory: the same filesystem
+  local out
+  out=$("$tool" -s 2 -f "$file" 2>&1)
+  rm -f "$file"
+  echo "$out" >"$work/pg_test_fsync.log"
+  echo "$out" | awk '/fdatasync/ && $3 == "ops/sec" {
+      printf "{\"fdatasync_per_s\":%s,\"fdatasync_us\":%s,\"method\":\"fdatasync, one 8 kB write\"}", $2, $4; found = 1; exit }
+    END { exit !found }'
 }
 
 # --- nginx + wrk ---
@@ -329,8 +347,8 @@ reference_node_ws() {
 }
 
 run_references() {   # run_references OUT.json
-  local only=" ${REFS_ONLY:-openssl pgbench nginx ws} "
-  local ossl=null pgb=null ngx=null nws=null
+  local only=" ${REFS_ONLY:-openssl pgbench fsync nginx ws} "
+  local ossl=null pgb=null fsy=null ngx=null nws=null
   if [[ "$only" == *" openssl "* ]]; then
     log "reference: openssl speed -seconds 3 ecdsap256"
     ossl=$(reference_openssl) || { log "reference: openssl speed failed"; ossl=null; }
@@ -338,6 +356,10 @@ run_references() {   # run_references OUT.json
   if [[ "$only" == *" pgbench "* ]]; then
     log "reference: pgbench -c 16 -j 2 -T 10 (report-shaped INSERTs)"
     pgb=$(reference_pgbench) || { log "reference: pgbench failed (see $work/pgbench.log)"; pgb=null; }
+  fi
+  if [[ "$only" == *" fsync "* ]]; then
+    log "reference: pg_test_fsync -s 2 beside $pg_dir"
+    fsy=$(reference_pg_test_fsync) || { log "reference: pg_test_fsync failed (see $work/pg_test_fsync.log)"; fsy=null; }
   fi
   # These two start servers: run in this shell (not $(...)) so that their pids reach the trap.
   if [[ "$only" == *" nginx "* ]]; then
@@ -348,9 +370,9 @@ run_references() {   # run_references OUT.json
     if reference_node_ws >"$work/ref-node-ws.json" && jq -e . "$work/ref-node-ws.json" >/dev/null 2>&1; then nws=$(cat "$work/ref-node-ws.json")
     else log "reference: Node.js ws fan-out failed: node_ws_fanout is null"; fi
   fi
-  jq -n --argjson openssl "${ossl:-null}" --argjson pgbench "${pgb:-null}" \
+  jq -n --argjson openssl "${ossl:-null}" --argjson pgbench "${pgb:-null}" --argjson fsync "${fsy:-null}" \
     --argjson nginx "${ngx:-null}" --argjson ws "${nws:-null}" \
-    '{openssl_ecdsap256: $openssl, pgbench_insert_report: $pgbench, nginx_wrk: $nginx, node_ws_fanout: $ws}' >"$1"
+    '{openssl_ecdsap256: $openssl, pgbench_insert_report: $pgbench, pg_test_fsync: $fsync, nginx_wrk: $nginx, node_ws_fanout: $ws}' >"$1"
 }
 
 # --- standalone: bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [nginx] [ws] ---
@@ -363,13 +385,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     case "$1" in
       --work) work=$2; shift 2 ;;
       --bench-bin) bench_bin=$2; shift 2 ;;
-      openssl|pgbench|nginx|ws) sel+=("$1"); shift ;;
+      openssl|pgbench|fsync|nginx|ws) sel+=("$1"); shift ;;
       -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
       *) echo "references.sh: unknown argument $1" >&2; exit 2 ;;
     esac
   done
   [ ${#sel[@]} -gt 0 ] && REFS_ONLY="${sel[*]}"
-  export REFS_ONLY=${REFS_ONLY:-openssl pgbench nginx ws}
+  export REFS_ONLY=${REFS_ONLY:-openssl pgbench fsync nginx ws}
   mkdir -p "$work" && work=$(cd "$work" && pwd)
   bench_bin=$(readlink -f "$bench_bin" 2>/dev/null || echo "$bench_bin")
   pki=$work/pki pg_dir=$work/pg db=varde_bench

@@ -54,7 +54,8 @@ rows=$(jq -r 'def r: if type == "number" then (. * 10 | round) / 10 else . end;
   "| \($name) | \($fig) | `\($c)` |"' "$out/results.json")
 ref_rows=$(jq -r '.references |
   "| reference: ECDSA P-256 (one core) | \(.openssl_ecdsap256.sign_per_s // "n/a") signs/s, \(.openssl_ecdsap256.verify_per_s // "n/a") verifies/s | `openssl speed -seconds 3 ecdsap256` |",
-  "| reference: PostgreSQL report-shaped INSERTs | \(.pgbench_insert_report.tps // "n/a" | if type == "number" then round else . end) tps, average latency \(.pgbench_insert_report.latency_avg_ms // "n/a") ms | `pgbench -n -c 16 -j 2 -T 10 -f pgbench-insert.sql` (bench/references.sh) |"' \
+  "| reference: PostgreSQL report-shaped INSERTs | \(.pgbench_insert_report.tps // "n/a" | if type == "number" then round else . end) tps, average latency \(.pgbench_insert_report.latency_avg_ms // "n/a") ms | `pgbench -n -c 16 -j 2 -T 10 -f pgbench-insert.sql` (bench/references.sh) |",
+  "| reference: fsync latency of the PostgreSQL data directory'"'"'s filesystem | \(.pg_test_fsync.fdatasync_per_s // "n/a" | if type == "number" then round else . end) fdatasync/s, \(.pg_test_fsync.fdatasync_us // "n/a") µs each (one 8 kB write; a durable commit waits for one, so this bounds one sequential publisher) | `pg_test_fsync -s 2 -f <beside the data directory>` (bench/references.sh) |"' \
   "$out/results.json")
 # nginx + wrk and Node.js ws (bench/reference/README.md): a row per run, "n/a" when it failed.
 ref_rows2=$(jq -r 'def r: if type == "number" then (. * 10 | round) / 10 else . end;

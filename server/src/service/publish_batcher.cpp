@@ -68,19 +68,17 @@ void publish_batcher::run() {
 
 std::vector<rs::inserted> publish_batcher::commit(std::vector<pending*> const& batch) {
     std::vector<rs::new_report const*> rows;
+    std::vector<store::audit_store::entry const*> audits;
     rows.reserve(batch.size());
-    for (auto* p : batch) rows.push_back(p->row);
+    audits.reserve(batch.size());
+    for (auto* p : batch) {
+        rows.push_back(p->row);
+        audits.push_back(p->audit);
+    }
     std::vector<rs::inserted> got;
-    pool_.transact([&](store::tx& t) {
-        got = rs::insert_many(t, rows);
-        std::vector<store::audit_store::entry> entries;
-        entries.reserve(batch.size());
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            entries.push_back(*batch[i]->audit);
-            entries.back().subject_id = got[i].id;  // the id exists only now
-        }
-        store::audit_store::append_many(t, entries);
-    });
+    // One statement, its own transaction: one round trip per batch. Any doubt about its
+    // commit comes back as failure{unavailable}, which write_batch never writes again.
+    pool_.write_one([&](store::tx& t) { got = rs::publish_batch(t, rows, audits); });
     return got;
 }
 

@@ -1,12 +1,15 @@
 #pragma once
 // Group commit for publishing. Reports are checked and scrubbed on many worker threads at
 // once; this one writer thread then writes every report waiting at that moment in a single
-// transaction (one multi-row insert per table, one audit call, one event append), so a
-// single commit (one WAL flush) makes them all durable. Each caller is answered only after
+// statement run as its own transaction (publish_batch, migrations/0007: report rows,
+// originals, indicators, events and audit entries), so a single commit (one WAL flush) and
+// a single round trip make them all durable. Each caller is answered only after
 // the commit of the transaction that holds its report: nothing is acknowledged early.
 //
 // A batch that fails on something other than the database being unavailable is written
-// again one report per transaction, so one bad report cannot fail the others.
+// again one report per transaction, so one bad report cannot fail the others. Unavailable
+// includes a commit in doubt (the connection lost while the statement ran, or an error after
+// it returned): such a batch may have committed and is never written again.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>

@@ -9,10 +9,6 @@ namespace {
 constexpr statement append_sql{"audit_append",
                                "SELECT audit_append($1, $2, $3, $4, $5::jsonb)"};
 
-constexpr statement append_many_sql{"audit_append_many",
-                                    "SELECT audit_append_many($1::text[], $2::text[], $3::text[], $4::text[], "
-                                    "$5::jsonb[])"};
-
 constexpr statement list_sql{"audit_list", R"(
     SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor, action,
            subject_type, subject_id, detail::text, prev_hash, hash
@@ -51,18 +47,6 @@ stored_entry from_row(row const& r) {
 std::int64_t append(tx& t, entry const& e) {
     return t.exec_one(append_sql, {e.actor, e.action, e.subject_type, e.subject_id, e.detail_json})
         .int64(0);
-}
-
-void append_many(tx& t, std::vector<entry> const& entries) {
-    if (entries.empty()) return;
-    std::vector<std::string> columns[5];
-    for (auto const& e : entries)
-        for (auto [c, v] : {std::pair{0, &e.actor}, {1, &e.action}, {2, &e.subject_type},
-                            {3, &e.subject_id}, {4, &e.detail_json}})
-            columns[c].push_back(*v);
-    auto rows = t.exec(append_many_sql, {to_pg_array(columns[0]), to_pg_array(columns[1]), to_pg_array(columns[2]),
-                                         to_pg_array(columns[3]), to_pg_array(columns[4])});
-    if (rows.size() != entries.size()) throw failure(error_kind::internal, "audit_append_many: entries lost");
 }
 
 std::vector<stored_entry> list(tx& t, std::int64_t after_seq, std::size_t limit) {

@@ -20,8 +20,6 @@ struct entry {
 };
 
 std::int64_t append(tx& t, entry const& e);
-// Several entries in one call (group commit), chained in the given order.
-void append_many(tx& t, std::vector<entry> const& entries);
 
 struct stored_entry {
     std::int64_t seq;

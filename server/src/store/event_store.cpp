@@ -7,9 +7,6 @@ namespace {
 constexpr statement lock_sql{"event_lock", "SELECT pg_advisory_xact_lock(7364836502)"};  // 'events'
 constexpr statement insert_sql{"event_insert",
     "INSERT INTO report_event (report_id, kind, detail) VALUES ($1::uuid, $2, $3::jsonb)"};
-constexpr statement insert_many_sql{"event_insert_many", R"(
-    INSERT INTO report_event (report_id, kind, detail)
-    SELECT id, $2, '{}'::jsonb FROM unnest($1::uuid[]) WITH ORDINALITY AS x(id, n) ORDER BY n)"};
 constexpr statement after_sql{"event_after", R"(
     SELECT id, report_id, kind, detail::text FROM report_event
     WHERE id > $1::bigint ORDER BY id LIMIT $2::integer)"};
@@ -26,12 +23,6 @@ constexpr statement horizon_sql{"event_horizon", "SELECT purged_through FROM eve
 void append(tx& t, std::string const& report_id, std::string const& kind, std::string const& detail_json) {
     t.exec(lock_sql);
     t.exec(insert_sql, {report_id, kind, detail_json});
-}
-
-void append_many(tx& t, std::vector<std::string> const& report_ids, std::string const& kind) {
-    if (report_ids.empty()) return;
-    t.exec(lock_sql);
-    t.exec(insert_many_sql, {to_pg_array(report_ids), kind});
 }
 
 std::vector<event_row> after(tx& t, std::int64_t since, std::size_t limit) {

@@ -12,8 +12,6 @@
 namespace varde::store::event_store {
 
 void append(tx& t, std::string const& report_id, std::string const& kind, std::string const& detail_json = "{}");
-// One event of `kind` per report, in the given order (group commit); nothing if none.
-void append_many(tx& t, std::vector<std::string> const& report_ids, std::string const& kind);
 
 struct event_row {
     std::int64_t id;

@@ -59,8 +59,30 @@ void pg_pool::release(std::unique_ptr<slot> s) {
     available_.notify_one();
 }
 
-// `level` nullopt: a single statement in PostgreSQL's implicit transaction (read()).
-void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, std::optional<isolation> level) {
+namespace {
+
+// A write run as its own transaction failed. Once its statement has returned it has
+// committed; while it ran, a lost connection leaves its commit unknown. Either way it must
+// not be written again: failure{unavailable}, as for a failed COMMIT (pg_errors.cpp).
+[[noreturn]] void rethrow_single_write_failure(bool sent, bool returned) {
+    if (returned) {
+        log::error("db.commit_in_doubt", {{"detail", "error after the single-statement write committed"}});
+        throw failure(error_kind::unavailable, "the write committed, but its answer could not be read");
+    }
+    try {
+        rethrow_as_store_failure();
+    } catch (failure const& f) {
+        if (sent && f.kind() == error_kind::unavailable)
+            log::error("db.commit_in_doubt", {{"detail", f.what()}});
+        throw;
+    }
+}
+
+}  // namespace
+
+void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, mode how) {
+    auto const* one = std::get_if<single>(&how);
+    bool sent = false, returned = false;  // of a single statement
     try {
         if (!s.conn || !s.conn->is_open()) {
             s.prepared.clear();
@@ -74,12 +96,18 @@ void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, std::optio
         pqxx::nontransaction raw(*s.conn);
         tx::impl impl{raw, *s.conn, s.prepared};
         tx t(impl);
-        if (!level) {
+        if (one) {
             impl.statements_left = 1;
-            work(t);
+            try {
+                work(t);
+            } catch (...) {
+                sent = impl.statements_left == 0;
+                returned = impl.statement_returned;
+                throw;
+            }
             return;
         }
-        raw.exec(begin_sql(*level));
+        raw.exec(begin_sql(std::get<isolation>(how)));
         try {
             work(t);
         } catch (...) {
@@ -89,11 +117,12 @@ void pg_pool::run_once(slot& s, std::function<void(tx&)> const& work, std::optio
         raw.exec("COMMIT");
     } catch (...) {
         if (s.conn && !s.conn->is_open()) s.conn.reset();
+        if (one && *one == single::write) rethrow_single_write_failure(sent, returned);
         rethrow_as_store_failure();
     }
 }
 
-void pg_pool::run(std::function<void(tx&)> const& work, std::optional<isolation> level) {
+void pg_pool::run(std::function<void(tx&)> const& work, mode how) {
     auto s = acquire();
     struct give_back {
         pg_pool& pool;
@@ -102,7 +131,7 @@ void pg_pool::run(std::function<void(tx&)> const& work, std::optional<isolation>
     } guard{*this, s};
     for (int attempt = 1;; ++attempt) {
         try {
-            return run_once(*s, work, level);
+            return run_once(*s, work, how);
         } catch (failure const& f) {
             if (f.kind() != error_kind::retryable || attempt == max_attempts) throw;
             log::debug("db.retry", {{"attempt", attempt}, {"detail", f.what()}});
@@ -112,7 +141,9 @@ void pg_pool::run(std::function<void(tx&)> const& work, std::optional<isolation>
 
 void pg_pool::transact(std::function<void(tx&)> const& work, isolation level) { run(work, level); }
 
-void pg_pool::read(std::function<void(tx&)> const& work) { run(work, std::nullopt); }
+void pg_pool::read(std::function<void(tx&)> const& work) { run(work, single::read); }
+
+void pg_pool::write_one(std::function<void(tx&)> const& work) { run(work, single::write); }
 
 bool pg_pool::ping() {
     try {

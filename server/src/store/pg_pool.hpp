@@ -7,8 +7,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "store/tx.hpp"
@@ -45,6 +45,16 @@ public:
     // must be acknowledged after commit together with other writes.
     void read(std::function<void(tx&)> const& work);
 
+    // Runs `work`, which must run exactly one statement, as a transaction of its own (no BEGIN
+    // and COMMIT: one round trip), for a write that is complete in one statement (group
+    // commit: publish_batch). PostgreSQL commits it before it answers, so a caller told of
+    // success has its commit. Whenever the commit may have happened, the failure is
+    // failure{unavailable} (in doubt), never one that would invite writing it again: a
+    // connection lost while the statement ran, and any error once it has returned (it has
+    // committed then). Errors PostgreSQL reports for the statement mean it rolled back and
+    // keep their kind; deadlocks and serialization failures are run again.
+    void write_one(std::function<void(tx&)> const& work);
+
     // True when a connection can be leased and answers a trivial query.
     bool ping();
 
@@ -54,8 +64,11 @@ private:
     struct slot;
     std::unique_ptr<slot> acquire();
     void release(std::unique_ptr<slot> s);
-    void run_once(slot& s, std::function<void(tx&)> const& work, std::optional<isolation> level);
-    void run(std::function<void(tx&)> const& work, std::optional<isolation> level);
+    // How work runs: in BEGIN .. COMMIT at an isolation level, or as one statement (read, write).
+    enum class single { read, write };
+    using mode = std::variant<isolation, single>;
+    void run_once(slot& s, std::function<void(tx&)> const& work, mode how);
+    void run(std::function<void(tx&)> const& work, mode how);
 
     pool_options options_;
     std::mutex mutex_;

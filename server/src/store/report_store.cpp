@@ -35,37 +35,15 @@ constexpr statement insert_sql{"report_insert", R"(
             $16, CASE WHEN $6 = 'published' THEN now() END)
     RETURNING id)"};
 
-// $1..$16: one array per column, one element per report, in order (text[] columns as array
-// literals). The ids are made in the CTE so each answer can be matched to its input row.
-constexpr statement insert_many_sql{"report_insert_many", R"(
-    WITH input AS (
-        SELECT gen_random_uuid() AS id, x.*
-        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                    $13::text[], $14::text[], $15::text[], $16::text[])
-             WITH ORDINALITY AS x(origin_org, submitted_by, tlp, orgs, sectors, status, attribution,
-                                  source_display, category, sector, country, first_seen, last_seen,
-                                  shared_json, redactions_json, warnings_json, n)),
-    added AS (
-        INSERT INTO report (id, origin_org, submitted_by, tlp, recipient_orgs, recipient_sectors,
-                            status, attribution, source_display, category, sector, country,
-                            first_seen, last_seen, shared_json, redactions_json, warnings_json,
-                            published_at)
-        SELECT id, origin_org, submitted_by, tlp, orgs::text[], sectors::text[], status, attribution,
-               source_display, nullif(category, ''), nullif(sector, ''), nullif(country, ''),
-               nullif(first_seen, '')::timestamptz, nullif(last_seen, '')::timestamptz, shared_json,
-               redactions_json, warnings_json, CASE WHEN status = 'published' THEN now() END
-        FROM input ORDER BY n
-        RETURNING id, seq, created_at, published_at)
-    SELECT added.id, added.seq,
-           to_char(added.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           to_char(added.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-    FROM added JOIN input USING (id) ORDER BY input.n)"};
-
-constexpr statement insert_many_originals_sql{"report_original_insert_many", R"(
-    INSERT INTO report_original (report_id, body, purge_after)
-    SELECT id, body, now() + make_interval(days => days)
-    FROM unnest($1::uuid[], $2::text[], $3::integer[]) AS x(id, body, days))"};
+// $1..$25: the arrays of publish_batch (migrations/0007): one element per report (text[]
+// columns as array literals), then the indicators with the position of their report, then
+// one audit entry per report.
+constexpr statement publish_batch_sql{"report_publish_batch", R"(
+    SELECT * FROM publish_batch($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+        $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+        $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::integer[],
+        $19::integer[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[],
+        $25::jsonb[]))"};
 
 constexpr statement insert_original_sql{"report_original_insert", R"(
     INSERT INTO report_original (report_id, body, purge_after)
@@ -261,46 +239,55 @@ std::string insert(tx& t, new_report const& r) {
     return id;
 }
 
-std::vector<inserted> insert_many(tx& t, std::vector<new_report const*> const& reports) {
-    std::vector<inserted> out;
-    if (reports.empty()) return out;
-    std::vector<std::vector<std::string>> columns(16);
-    std::vector<bool> source_null;
-    for (auto const* r : reports) {
-        std::string const* values[] = {&r->origin_org, &r->submitted_by, &r->tlp, nullptr, nullptr,
-                                       &r->status, &r->attribution, nullptr, &r->category, &r->sector,
-                                       &r->country, &r->first_seen, &r->last_seen, &r->shared_json,
-                                       &r->redactions_json, &r->warnings_json};
-        for (std::size_t c = 0; c < 16; ++c)
-            if (values[c]) columns[c].push_back(*values[c]);
-        columns[3].push_back(to_pg_array(r->to.orgs));
-        columns[4].push_back(to_pg_array(r->to.sectors));
-        columns[7].push_back(r->source_display.value_or(""));
-        source_null.push_back(!r->source_display);
-    }
-    std::vector<param> params;
-    for (std::size_t c = 0; c < 16; ++c)
-        params.push_back(c == 7 ? to_pg_array_with_nulls(columns[c], source_null) : to_pg_array(columns[c]));
-    for (auto const& r : t.exec(insert_many_sql, params)) out.push_back({r.text(0), r.int64(1), r.text(2), r.opt_text(3)});
-    if (out.size() != reports.size()) throw failure(error_kind::internal, "insert_many: rows lost");
+namespace {
 
-    std::vector<std::string> ids, bodies, days, indicator_ids, types, values, published;
+// The parameters of publish_batch_sql, one array per column.
+std::vector<param> publish_batch_params(std::vector<new_report const*> const& reports,
+                                        std::vector<audit_store::entry const*> const& audits) {
+    std::vector<std::vector<std::string>> columns(18);
+    std::vector<bool> source_null;
+    std::vector<std::string> indicator_of, types, values;
     for (std::size_t i = 0; i < reports.size(); ++i) {
         auto const& r = *reports[i];
-        ids.push_back(out[i].id);
-        bodies.push_back(r.original_body);
-        days.push_back(std::to_string(r.original_retention_days));
+        std::string const* texts[] = {&r.origin_org, &r.submitted_by, &r.tlp, nullptr, nullptr,
+                                      &r.status, &r.attribution, nullptr, &r.category, &r.sector,
+                                      &r.country, &r.first_seen, &r.last_seen, &r.shared_json,
+                                      &r.redactions_json, &r.warnings_json, &r.original_body};
+        for (std::size_t c = 0; c < std::size(texts); ++c)
+            if (texts[c]) columns[c].push_back(*texts[c]);
+        columns[3].push_back(to_pg_array(r.to.orgs));
+        columns[4].push_back(to_pg_array(r.to.sectors));
+        columns[7].push_back(r.source_display.value_or(""));
+        source_null.push_back(!r.source_display);
+        columns[17].push_back(std::to_string(r.original_retention_days));
         for (auto const& [type, value] : r.indicators) {
-            indicator_ids.push_back(out[i].id);
+            indicator_of.push_back(std::to_string(i + 1));  // SQL arrays count from 1
             types.push_back(type);
             values.push_back(value);
         }
-        if (r.status == "published") published.push_back(out[i].id);
     }
-    t.exec(insert_many_originals_sql, {to_pg_array(ids), to_pg_array(bodies), to_pg_array(days)});
-    if (!types.empty())
-        t.exec(insert_indicators_sql, {std::nullopt, to_pg_array(types), to_pg_array(values), to_pg_array(indicator_ids)});
-    event_store::append_many(t, published, "report.published");
+    std::vector<param> params;
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        params.push_back(c == 7 ? to_pg_array_with_nulls(columns[c], source_null) : to_pg_array(columns[c]));
+    for (auto const* v : {&indicator_of, &types, &values}) params.push_back(to_pg_array(*v));
+    std::vector<std::string> audit_columns[4];
+    for (auto const* e : audits)
+        for (auto [c, v] : {std::pair{0, &e->actor}, {1, &e->action}, {2, &e->subject_type}, {3, &e->detail_json}})
+            audit_columns[c].push_back(*v);
+    for (auto const& c : audit_columns) params.push_back(to_pg_array(c));
+    return params;
+}
+
+}  // namespace
+
+std::vector<inserted> publish_batch(tx& t, std::vector<new_report const*> const& reports,
+                                    std::vector<audit_store::entry const*> const& audits) {
+    std::vector<inserted> out;
+    if (reports.empty()) return out;
+    if (audits.size() != reports.size()) throw failure(error_kind::internal, "publish_batch: one audit entry per report");
+    for (auto const& r : t.exec(publish_batch_sql, publish_batch_params(reports, audits)))
+        out.push_back({r.text(0), r.int64(1), r.text(2), r.opt_text(3)});
+    if (out.size() != reports.size()) throw failure(error_kind::internal, "publish_batch: rows lost");
     return out;
 }
 

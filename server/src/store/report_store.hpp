@@ -10,6 +10,7 @@
 
 #include "domain/identity.hpp"
 #include "domain/visibility.hpp"
+#include "store/audit_store.hpp"
 #include "store/tx.hpp"
 
 namespace varde::store::report_store {
@@ -33,7 +34,7 @@ struct new_report {
 // once, its event; returns the new id.
 std::string insert(tx& t, new_report const& r);
 
-// What the database assigned to a report inserted by insert_many.
+// What the database assigned to a report written by publish_batch.
 struct inserted {
     std::string id;
     std::int64_t seq = 0;
@@ -41,11 +42,14 @@ struct inserted {
     std::optional<std::string> published_at;  // set when published at once
 };
 
-// Group commit: inserts the reports in the given order (so seq, and the events of those
-// published at once, follow that order), with their originals and shared indicators, in a
-// fixed number of statements whatever their count. Events are appended with the event lock
-// held to commit, as insert() does. Returns what each got, in the same order.
-std::vector<inserted> insert_many(tx& t, std::vector<new_report const*> const& reports);
+// Group commit: writes the reports in the given order (so seq, and the events of those
+// published at once, follow that order), with their originals, shared indicators, events and
+// one audit entry each (audits[i] for reports[i], its subject_id replaced by the new id), in
+// ONE statement whatever their count (publish_batch in migrations/0007), so it can run as a
+// transaction of its own (pg_pool::write_one). Events and audit entries are appended under
+// the same locks as insert() and audit_store::append. Returns what each got, in order.
+std::vector<inserted> publish_batch(tx& t, std::vector<new_report const*> const& reports,
+                                    std::vector<audit_store::entry const*> const& audits);
 
 struct stored_report {
     std::string id;

@@ -61,7 +61,9 @@ std::vector<row> tx::exec(statement const& s, std::vector<param> const& params) 
     std::vector<char const*> values;
     values.reserve(params.size());
     for (auto const& p : params) values.push_back(p ? p->c_str() : nullptr);
-    return to_rows(impl_.work.exec_prepared(name, pqxx::prepare::make_dynamic_params(values)));
+    auto result = impl_.work.exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
+    impl_.statement_returned = true;
+    return to_rows(result);
 }
 
 row tx::exec_one(statement const& s, std::vector<param> const& params) {
@@ -81,6 +83,7 @@ std::optional<row> tx::exec_maybe(statement const& s, std::vector<param> const& 
 void tx::exec_script(std::string_view sql) {
     impl_.count_statement();
     impl_.work.exec(std::string(sql));
+    impl_.statement_returned = true;
 }
 
 }  // namespace varde::store

@@ -16,6 +16,7 @@
 #include "service/identity_service.hpp"
 #include "service/publish_batcher.hpp"
 #include "service/report_service.hpp"
+#include "store/errors.hpp"
 #include "store/pg_pool.hpp"
 #include "store/report_store.hpp"
 #include "test_database.hpp"
@@ -166,7 +167,7 @@ TEST_F(GroupCommit, OneBadReportDoesNotFailTheOthersOfItsBatch) {
     EXPECT_EQ(number("SELECT count(*) FROM audit_log WHERE action = 'report.published'"), writers - 1);
 }
 
-// Array-literal escaping of insert_many / audit_append_many: every awkward text comes back
+// Array-literal escaping of publish_batch's parameters: every awkward text comes back
 // byte for byte, exactly as the one-row insert stores it.
 TEST_F(GroupCommit, AwkwardTextsRoundTripThroughBatchesLikeSingleInserts) {
     auto alice = principal("alice");
@@ -222,6 +223,101 @@ TEST_F(GroupCommit, AwkwardTextsRoundTripThroughBatchesLikeSingleInserts) {
     auto verified = audit.verify();
     ASSERT_TRUE(verified);
     EXPECT_FALSE(verified.value().first_broken);
+}
+
+// publish_batch (migrations/0007) on its own: a whole batch is one statement and one
+// transaction, in input order, with what report_store::insert and audit_store::append write.
+TEST_F(GroupCommit, PublishBatchIsOneTransactionInInputOrder) {
+    auto alice = principal("alice");
+    constexpr std::size_t n = 5;
+    std::vector<store::report_store::new_report> rows(n);
+    std::vector<store::audit_store::entry> audits(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& r = rows[i];
+        r.origin_org = "nordkraft";
+        r.submitted_by = alice.id;
+        r.tlp = "GREEN";
+        r.status = i % 2 == 0 ? "published" : "pending";
+        r.attribution = "anonymous";
+        r.shared_json = json{{"title", "batch " + std::to_string(i)}}.dump();
+        r.redactions_json = "[]";
+        r.warnings_json = "[]";
+        r.original_body = "original " + std::to_string(i);
+        r.original_retention_days = static_cast<int>(i) + 1;
+        // A duplicate within one report (kept once) and one shared by every report (kept each time).
+        r.indicators = {{"domain", "only-" + std::to_string(i) + ".example"},
+                        {"domain", "only-" + std::to_string(i) + ".example"},
+                        {"domain", "shared.example"}};
+        audits[i] = {alice.fingerprint, "report.published", "report", "replaced by the new id",
+                     json{{"n", i}}.dump()};
+    }
+    // Past the TOAST threshold: compressed, with lz4 since 0007, and read back unchanged.
+    rows[0].shared_json = json{{"title", "batch 0"}, {"summary", std::string(8000, 's')}}.dump();
+    rows[0].original_body += std::string(8000, 'o');
+    std::vector<store::report_store::new_report const*> row_ptrs;
+    std::vector<store::audit_store::entry const*> audit_ptrs;
+    for (std::size_t i = 0; i < n; ++i) {
+        row_ptrs.push_back(&rows[i]);
+        audit_ptrs.push_back(&audits[i]);
+    }
+    std::vector<store::report_store::inserted> got;
+    pool.write_one([&](store::tx& t) { got = store::report_store::publish_batch(t, row_ptrs, audit_ptrs); });
+    ASSERT_EQ(got.size(), n);
+
+    std::string ids_sql = "ARRAY[";
+    for (std::size_t i = 0; i < n; ++i) {
+        ids_sql += (i ? ",'" : "'") + got[i].id + "'::uuid";
+        if (i > 0) {
+            EXPECT_GT(got[i].seq, got[i - 1].seq) << "seq follows input order";
+        }
+        EXPECT_EQ(got[i].published_at.has_value(), rows[i].status == "published") << i;
+        EXPECT_EQ(row_of(got[i].id)[7], rows[i].original_body);
+    }
+    ids_sql += "]";
+    EXPECT_EQ(number("SELECT count(*) FROM report r JOIN report_original o ON o.report_id = r.id WHERE r.id = '" +
+                     got[0].id + "' AND pg_column_compression(r.shared_json) = 'lz4' "
+                     "AND pg_column_compression(o.body) = 'lz4' AND r.title = 'batch 0'"),
+              1);
+    EXPECT_EQ(row_of(got[0].id)[1], rows[0].shared_json);
+    auto in_batch = [&](std::string const& column) { return column + " = ANY(" + ids_sql + ")"; };
+    // audit_log.subject_id is text, and not a uuid for other subjects: compared as text.
+    auto const audit_ids = "(" + ids_sql + ")::text[]";
+    auto const of_batch = "subject_id = ANY(" + audit_ids + ")";
+    // Every row the batch wrote, in every table, carries one transaction id.
+    EXPECT_EQ(number("SELECT count(DISTINCT x) FROM ("
+                     "SELECT xmin::text AS x FROM report WHERE " + in_batch("id") +
+                     " UNION ALL SELECT xmin::text FROM report_original WHERE " + in_batch("report_id") +
+                     " UNION ALL SELECT xmin::text FROM report_indicator WHERE " + in_batch("report_id") +
+                     " UNION ALL SELECT xmin::text FROM report_event WHERE " + in_batch("report_id") +
+                     " UNION ALL SELECT xmin::text FROM audit_log WHERE " + of_batch + ") t"),
+              1);
+    EXPECT_EQ(number("SELECT count(*) FROM report_indicator WHERE " + in_batch("report_id")), 2 * static_cast<std::int64_t>(n));
+    // Retention per report, from that report's element.
+    EXPECT_EQ(number("SELECT count(*) FROM report_original o JOIN report r ON r.id = o.report_id WHERE " +
+                     in_batch("r.id") + " AND o.purge_after::date - r.created_at::date <> "
+                     "(SELECT (array_position(" + ids_sql + ", r.id))::integer)"),
+              0);
+    // Events: the published ones only, in input order.
+    EXPECT_EQ(number("SELECT count(*) FROM report_event WHERE " + in_batch("report_id")), 3);
+    EXPECT_EQ(number("SELECT count(*) FROM (SELECT array_position(" + ids_sql + ", report_id) AS pos, "
+                     "lag(array_position(" + ids_sql + ", report_id)) OVER (ORDER BY id) AS prev "
+                     "FROM report_event WHERE " + in_batch("report_id") + ") x WHERE prev >= pos"),
+              0);
+    // Audit: one entry per report naming it, with its own detail, in input order, chained.
+    EXPECT_EQ(number("SELECT count(*) FROM (SELECT array_position(" + audit_ids + ", subject_id) AS pos, "
+                     "row_number() OVER (ORDER BY seq) AS k, (detail->>'n')::integer AS d "
+                     "FROM audit_log WHERE " + of_batch + ") x WHERE pos <> k OR d <> k - 1"),
+              0);
+    EXPECT_EQ(number("SELECT count(*) FROM audit_log WHERE " + of_batch), static_cast<std::int64_t>(n));
+    audit_service audit{pool};
+    auto verified = audit.verify();
+    ASSERT_TRUE(verified);
+    EXPECT_FALSE(verified.value().first_broken);
+    // A missing audit entry is refused before anything is written.
+    audit_ptrs.pop_back();
+    EXPECT_THROW(pool.write_one([&](store::tx& t) { store::report_store::publish_batch(t, row_ptrs, audit_ptrs); }),
+                 store::failure);
+    EXPECT_EQ(number("SELECT count(*) FROM report WHERE shared_json LIKE '%batch%'"), static_cast<std::int64_t>(n));
 }
 
 }  // namespace
