@@ -7,6 +7,7 @@
 
 #include "store/migrator.hpp"
 #include "store/pg_pool.hpp"
+#include "util/lsan_suppressions.hpp"
 
 namespace varde::test {
 

@@ -4,6 +4,7 @@
 #include "app/admin.hpp"
 #include "app/args.hpp"
 #include "app/run.hpp"
+#include "util/lsan_suppressions.hpp"
 
 int main(int argc, char** argv) {
     using namespace varde::app;
