@@ -98,10 +98,11 @@ std::optional<router::match> router::find(request_context& ctx, bool& path_known
     return std::nullopt;
 }
 
-bool router::is_open_route(request_context const& ctx) const {
+// Whether the request's method and path match a route of this access and cost.
+bool router::has_route(request_context const& ctx, route_access access, std::optional<route_cost> cost) const {
     std::map<std::string, std::string> ignored;
     return std::any_of(routes_.begin(), routes_.end(), [&](route const& r) {
-        return r.access == route_access::open && r.method == ctx.method &&
+        return r.access == access && (!cost || r.cost == *cost) && r.method == ctx.method &&
                match_pattern(r.pattern, ctx.path, ignored);
     });
 }
@@ -126,7 +127,7 @@ response router::answer_authenticated(request_context& ctx, handlers::services& 
 
 response router::dispatch(request_context& ctx, handlers::services& s) const {
     try {
-        if (!is_open_route(ctx))
+        if (!has_route(ctx, route_access::open))
             if (auto refusal = authenticate(ctx, s)) return std::move(*refusal);
         return answer_authenticated(ctx, s);
     } catch (std::exception const& e) {
@@ -138,12 +139,7 @@ std::optional<response> router::answer_in_memory(request_context& ctx, handlers:
     // A connection's first successful request always reads its principal from the database
     // (see authenticate), so a new or resumed TLS session is never judged from memory alone.
     if (!ctx.verified_on_connection || !s.schema_ready()) return std::nullopt;
-    std::map<std::string, std::string> ignored;
-    auto memory_only = std::any_of(routes_.begin(), routes_.end(), [&](route const& r) {
-        return r.cost == route_cost::memory_only && r.access == route_access::member &&
-               r.method == ctx.method && match_pattern(r.pattern, ctx.path, ignored);
-    });
-    if (!memory_only) return std::nullopt;
+    if (!has_route(ctx, route_access::member, route_cost::memory_only)) return std::nullopt;
     try {
         auto cached = s.identity.authenticate_from_cache(ctx.fingerprint);
         if (!cached || cached->status != service::auth_status::ok) return std::nullopt;  // the worker judges

@@ -53,7 +53,8 @@ public:
 private:
     struct match;
     std::optional<match> find(request_context& ctx, bool& path_known) const;
-    bool is_open_route(request_context const& ctx) const;
+    bool has_route(request_context const& ctx, route_access access,
+                   std::optional<route_cost> cost = std::nullopt) const;
     response answer_authenticated(request_context& ctx, handlers::services& s) const;
     std::vector<route> routes_;
     std::unique_ptr<rate_limiter> limiter_;  // shared by all I/O threads; internally locked

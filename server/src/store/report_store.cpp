@@ -51,9 +51,7 @@ constexpr statement insert_original_sql{"report_original_insert", R"(
 
 constexpr statement insert_indicators_sql{"report_indicators_insert", R"(
     INSERT INTO report_indicator (report_id, type, value)
-    SELECT coalesce($1::uuid, id), t, v
-    FROM unnest($2::text[], $3::text[], coalesce($4::uuid[], array_fill(NULL::uuid, ARRAY[cardinality($2::text[])])))
-         AS x(t, v, id)
+    SELECT $1::uuid, t, v FROM unnest($2::text[], $3::text[]) AS x(t, v)
     ON CONFLICT DO NOTHING)"};
 
 constexpr statement find_sql{"report_find",
@@ -234,7 +232,7 @@ std::string insert(tx& t, new_report const& r) {
         types.push_back(type);
         values.push_back(value);
     }
-    if (!types.empty()) t.exec(insert_indicators_sql, {id, to_pg_array(types), to_pg_array(values), std::nullopt});
+    if (!types.empty()) t.exec(insert_indicators_sql, {id, to_pg_array(types), to_pg_array(values)});
     if (r.status == "published") event_store::append(t, id, "report.published");
     return id;
 }

@@ -220,6 +220,12 @@ protected:
         return {};
     }
 
+    std::string id_of(tlp level, st status, std::string const& origin = "") {
+        return id_where([&](auto const& m) {
+            return m.level == level && m.status == status && (origin.empty() || m.origin_org == origin);
+        });
+    }
+
     void change_tlp(std::string const& id, tlp level, domain::recipients to) {
         pool.transact([&](tx& t) { moderation_store::set_tlp(t, id, std::string(domain::to_string(level)), to); });
         world[id].second.level = level;
@@ -240,18 +246,10 @@ TEST_F(ListVisibility, ListEqualsReportAccessForEveryReaderFilterAndPageSize) {
 
 TEST_F(ListVisibility, FollowsTlpAndRecipientChanges) {
     insert_world();
-    auto amber = id_where([](auto const& m) {
-        return m.level == tlp::amber && m.status == st::published && m.origin_org == "nordkraft";
-    });
-    auto strict = id_where([](auto const& m) {
-        return m.level == tlp::amber_strict && m.status == st::published && m.origin_org == "havn";
-    });
-    auto red = id_where([](auto const& m) {
-        return m.level == tlp::red && m.status == st::published && m.origin_org == "fjordbank";
-    });
-    auto green = id_where([](auto const& m) {
-        return m.level == tlp::green && m.status == st::published && m.origin_org == "nordkraft";
-    });
+    auto amber = id_of(tlp::amber, st::published, "nordkraft");
+    auto strict = id_of(tlp::amber_strict, st::published, "havn");
+    auto red = id_of(tlp::red, st::published, "fjordbank");
+    auto green = id_of(tlp::green, st::published, "nordkraft");
     change_tlp(amber, tlp::red, {{"havn"}, {}});            // tightened: fjordbank and the sector lose it
     change_tlp(strict, tlp::amber_strict, {{"cert"}, {}});  // recipients narrowed to another org
     change_tlp(red, tlp::green, {});                        // loosened to everyone
@@ -262,11 +260,9 @@ TEST_F(ListVisibility, FollowsTlpAndRecipientChanges) {
 
 TEST_F(ListVisibility, FollowsRetractionAndModeration) {
     insert_world();
-    auto published = id_where([](auto const& m) {
-        return m.level == tlp::amber && m.status == st::published && m.origin_org == "havn";
-    });
-    auto to_approve = id_where([](auto const& m) { return m.level == tlp::red && m.status == st::pending; });
-    auto to_reject = id_where([](auto const& m) { return m.level == tlp::green && m.status == st::pending; });
+    auto published = id_of(tlp::amber, st::published, "havn");
+    auto to_approve = id_of(tlp::red, st::pending);
+    auto to_reject = id_of(tlp::green, st::pending);
     auto operator_id = submitter("cert");
     pool.transact([&](tx& t) {
         ASSERT_TRUE(moderation_store::retract(t, published));
