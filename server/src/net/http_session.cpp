@@ -45,7 +45,7 @@ constexpr std::size_t linger_bytes = 8u << 20;
 
 http_session::http_session(tcp::socket&& socket, std::shared_ptr<session_env> env)
     : stream_(std::move(socket), env->tls), executor_(stream_.get_executor()), env_(std::move(env)) {
-    peer_ = endpoint_text(beast::get_lowest_layer(stream_).socket());
+    peer_ = endpoint_text(stream_.next_layer());
 }
 
 http_session::~http_session() { env_->registry.remove(this); }
@@ -56,7 +56,7 @@ void http_session::run() {
 }
 
 void http_session::on_run() {
-    beast::get_lowest_layer(stream_).expires_after(env_->lim.handshake_timeout);
+    stream_.expires_after(env_->lim.handshake_timeout);
     stream_.async_handshake(ssl::stream_base::server,
                             beast::bind_front_handler(&http_session::on_handshake, shared_from_this()));
 }
@@ -79,12 +79,12 @@ void http_session::on_handshake(beast::error_code ec) {
 void http_session::do_read() {
     // Stopping: close at once. A TLS close would wait for the peer's close_notify, which an
     // idle client may never send, holding the node's exit up to the handshake timeout.
-    if (stopping_) return beast::get_lowest_layer(stream_).close();
+    if (stopping_) return stream_.close();
     parser_.emplace();
     parser_->body_limit(env_->lim.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(env_->lim.header_limit));
     reading_ = true;
-    beast::get_lowest_layer(stream_).expires_after(env_->lim.idle_timeout);
+    stream_.expires_after(env_->lim.idle_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
@@ -94,6 +94,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     if (ec == bhttp::error::end_of_stream) return do_close();
     if (ec && is_disconnect(ec)) return;  // idle timeout, stop, or the peer left
     if (ec) return refuse_unreadable(ec);
+    stream_.expires_never();  // the request is the workers' now; send() sets the write deadline
     dispatch_request();
 }
 
@@ -168,7 +169,7 @@ void http_session::send(http::response r, std::string const& request_id, bool ke
     out_->body() = std::move(r.body);
     out_->keep_alive(keep_alive);
     out_->prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(env_->lim.write_timeout);
+    stream_.expires_after(env_->lim.write_timeout);
     bhttp::async_write(stream_, *out_,
                        beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
 }
@@ -194,7 +195,7 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
 // before closing: closing with unread data makes the kernel reset the connection, and the
 // client would lose the response that explains the refusal (nginx's "lingering close").
 void http_session::do_linger() {
-    beast::get_lowest_layer(stream_).expires_after(linger_time);
+    stream_.expires_after(linger_time);
     linger_budget_ = linger_bytes;
     read_and_discard();
 }
@@ -202,16 +203,16 @@ void http_session::do_linger() {
 void http_session::read_and_discard() {
     stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
         self->buffer_.consume(self->buffer_.size());
-        if (ec || n >= self->linger_budget_) return beast::get_lowest_layer(self->stream_).close();
+        if (ec || n >= self->linger_budget_) return self->stream_.close();
         self->linger_budget_ -= n;
         self->read_and_discard();
     });
 }
 
 void http_session::do_close() {
-    beast::get_lowest_layer(stream_).expires_after(env_->lim.handshake_timeout);
+    stream_.expires_after(env_->lim.handshake_timeout);
     stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
-        beast::get_lowest_layer(self->stream_).close();
+        self->stream_.close();
     });
 }
 
@@ -224,7 +225,7 @@ void http_session::on_stop() {
     stopping_ = true;
     // Waiting for the next request: nothing in flight, so close now. A request being
     // handled finishes first; send() then turns keep-alive off.
-    if (reading_) beast::get_lowest_layer(stream_).cancel();
+    if (reading_) stream_.cancel();
 }
 
 }  // namespace varde::net

@@ -10,6 +10,7 @@
 #include "http/request_context.hpp"
 #include "net/net.hpp"
 #include "net/session_env.hpp"
+#include "net/tls_stream.hpp"
 
 namespace varde::net {
 
@@ -37,7 +38,7 @@ private:
     void do_close();
     void on_stop();
 
-    beast::ssl_stream<beast::tcp_stream> stream_;
+    tls_stream stream_;
     // The connection's strand, kept apart from stream_: after a hand-over to a stream session
     // stream_ is moved from, and stop() may still be called from another thread.
     asio::any_io_executor executor_;

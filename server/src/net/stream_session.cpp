@@ -22,7 +22,7 @@ websocket::close_reason reason_of(std::uint16_t code, std::string const& text) {
 
 }  // namespace
 
-stream_session::stream_session(beast::ssl_stream<beast::tcp_stream>&& stream, std::shared_ptr<session_env> env,
+stream_session::stream_session(tls_stream&& stream, std::shared_ptr<session_env> env,
                                stream::subscription_spec spec, std::string peer, std::string fingerprint)
     : ws_(std::move(stream)),
       env_(std::move(env)),
@@ -41,11 +41,11 @@ void stream_session::run(bhttp::request<bhttp::string_body> request) {
     env_->registry.add(this, weak_from_this());
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
         // Beast's WebSocket keeps its own deadlines; the HTTP session's timer must be off.
-        beast::get_lowest_layer(self->ws_).expires_never();
+        self->ws_.next_layer().expires_never();
         auto const& lim = self->env_->stream_lim;
         if (lim.send_buffer > 0) {
             beast::error_code ignored;  // a kernel that refuses keeps its default: not fatal
-            beast::get_lowest_layer(self->ws_).socket().set_option(
+            beast::get_lowest_layer(self->ws_).set_option(
                 asio::socket_base::send_buffer_size(static_cast<int>(lim.send_buffer)), ignored);
         }
         websocket::stream_base::timeout t{self->env_->lim.handshake_timeout, lim.idle_timeout, true};

@@ -18,6 +18,7 @@
 
 #include "net/net.hpp"
 #include "net/session_env.hpp"
+#include "net/tls_stream.hpp"
 #include "stream/event_service.hpp"
 #include "stream/subscriber.hpp"
 
@@ -29,7 +30,7 @@ class stream_session : public session,
                        public stream::subscriber,
                        public std::enable_shared_from_this<stream_session> {
 public:
-    stream_session(beast::ssl_stream<beast::tcp_stream>&& stream, std::shared_ptr<session_env> env,
+    stream_session(tls_stream&& stream, std::shared_ptr<session_env> env,
                    stream::subscription_spec spec, std::string peer, std::string fingerprint);
     ~stream_session() override;
 
@@ -69,7 +70,7 @@ private:
     void do_close();
     std::int64_t resume_position() const;
 
-    websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+    websocket::stream<tls_stream> ws_;
     std::shared_ptr<session_env> env_;
     stream::subscription_spec spec_;  // who, filter and the position: every event up to it was
                                       // queued, written or skipped

@@ -1,0 +1,208 @@
+#pragma once
+// The server's TLS stream: OpenSSL working on the connection's socket itself, not through
+// asio::ssl::stream's memory BIO pair.
+//
+// Why: asio::ssl::stream gives every connection four fixed 17 KiB buffers (its BIO pair and its
+// stream_core's input and output vectors), 68 KiB of the 91 KiB an idle subscriber cost. Here
+// OpenSSL reads and writes the non-blocking socket through a small BIO of ours, and keeps
+// record buffers only while a record is in flight (SSL_MODE_RELEASE_BUFFERS).
+//
+// The interface is the part of beast::ssl_stream<beast::tcp_stream> the sessions use: the
+// asynchronous handshake, read_some, write_some and shutdown; a deadline like tcp_stream's
+// (expires_after: when it passes the socket is closed and the operation ends with
+// beast::error::timeout); cancel and close; next_layer() is the socket, so Beast's WebSocket
+// finds it as the lowest layer for its own deadlines. Errors are those asio::ssl::stream
+// gives: asio::error::eof after a close_notify, ssl::error::stream_truncated without one,
+// OpenSSL's codes in asio's SSL category otherwise.
+//
+// Every operation tries OpenSSL first and waits for the socket only when OpenSSL asks
+// (SSL_ERROR_WANT_READ / WANT_WRITE). Calls come from the connection's strand only, and every
+// call first checks that the socket is still open: once closed, its descriptor number may
+// belong to another connection.
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <algorithm>
+#include <type_traits>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/role.hpp>
+
+#include "net/net.hpp"
+
+namespace varde::net {
+
+namespace tls_detail {
+
+struct state;  // socket, SSL, deadline: defined in tls_stream.cpp
+
+enum class wait_for { nothing, readable, writable };
+
+// One attempt at an OpenSSL call: done (with ec and bytes), or wait for the socket first.
+struct attempt {
+    wait_for wait = wait_for::nothing;
+    beast::error_code ec;
+    std::size_t bytes = 0;
+};
+
+attempt try_handshake(state& s);
+attempt try_read(state& s, asio::mutable_buffer b);
+attempt try_write(state& s, asio::const_buffer b);
+attempt try_shutdown(state& s);
+// The error to end an operation with when its wait for the socket failed with ec.
+beast::error_code wait_failed(state const& s, beast::error_code ec);
+tcp::socket& socket_of(state& s);
+
+// The most a write gathers from several buffers into one TLS record (and one send).
+inline constexpr std::size_t gather_limit = 16 * 1024;
+
+// Drives one OpenSSL call to completion: attempt, wait for the socket when asked, attempt
+// again. A result known at once is posted, never delivered inside the initiating call.
+template <class Attempt, bool WithBytes>
+class io_op {
+public:
+    io_op(state& s, Attempt a) : state_(&s), attempt_(std::move(a)) {}
+
+    template <class Self>
+    void operator()(Self& self, beast::error_code wait_ec = {}) {
+        if (delivering_) return finish(self);
+        if (wait_ec) {
+            result_.ec = wait_failed(*state_, wait_ec);
+            return finish(self);
+        }
+        result_ = attempt_(*state_);
+        if (result_.wait != wait_for::nothing) {
+            waited_ = true;  // from here on, results arrive from the reactor
+            auto w = result_.wait == wait_for::readable ? tcp::socket::wait_read : tcp::socket::wait_write;
+            return socket_of(*state_).async_wait(w, std::move(self));
+        }
+        if (waited_) return finish(self);
+        delivering_ = true;
+        asio::post(std::move(self));
+    }
+
+private:
+    template <class Self>
+    void finish(Self& self) {
+        if constexpr (WithBytes)
+            self.complete(result_.ec, result_.bytes);
+        else
+            self.complete(result_.ec);
+    }
+
+    state* state_;
+    Attempt attempt_;
+    attempt result_;
+    bool waited_ = false;
+    bool delivering_ = false;
+};
+
+// Owns the bytes a write gathered from several buffers, so a retried SSL_write sees them again.
+struct gathered_write {
+    std::unique_ptr<unsigned char[]> bytes;
+    std::size_t size = 0;
+    attempt operator()(state& s) const { return try_write(s, asio::const_buffer(bytes.get(), size)); }
+};
+
+struct direct_write {
+    asio::const_buffer bytes;
+    attempt operator()(state& s) const { return try_write(s, bytes); }
+};
+
+struct direct_read {
+    asio::mutable_buffer bytes;
+    attempt operator()(state& s) const { return try_read(s, bytes); }
+};
+
+}  // namespace tls_detail
+
+class tls_stream {
+public:
+    using executor_type = tcp::socket::executor_type;
+    using next_layer_type = tcp::socket;
+
+    // Takes the accepted socket; the handshake is the server's.
+    tls_stream(tcp::socket&& socket, ssl::context& context);
+    tls_stream(tls_stream&&) noexcept;
+    tls_stream& operator=(tls_stream&&) noexcept;
+    ~tls_stream();
+
+    executor_type get_executor() noexcept;
+    tcp::socket& next_layer() noexcept;
+    SSL* native_handle() noexcept;
+
+    // Like beast::tcp_stream's, except that the deadline runs from this call whether or not
+    // an operation is pending: when it passes the socket is closed, and what is pending or
+    // comes after ends with beast::error::timeout.
+    void expires_after(std::chrono::steady_clock::duration d);
+    void expires_never();
+    void cancel();  // pending operations end with operation_aborted
+    void close();
+
+    template <class Token>
+    auto async_handshake(ssl::stream_base::handshake_type, Token&& token) {
+        return run<false>([](tls_detail::state& s) { return tls_detail::try_handshake(s); },
+                          std::forward<Token>(token));
+    }
+
+    template <class MutableBuffers, class Token>
+    auto async_read_some(MutableBuffers const& buffers, Token&& token) {
+        // Like asio::ssl::stream: the first non-empty buffer is filled.
+        return run<true>(tls_detail::direct_read{first_nonempty<asio::mutable_buffer>(buffers)},
+                         std::forward<Token>(token));
+    }
+
+    template <class ConstBuffers, class Token>
+    auto async_write_some(ConstBuffers const& buffers, Token&& token) {
+        auto first = first_nonempty<asio::const_buffer>(buffers);
+        auto total = asio::buffer_size(buffers);
+        // An HTTP answer's header and body, say: one record and one send instead of two.
+        if (first.size() < total && first.size() < tls_detail::gather_limit) {
+            tls_detail::gathered_write w;
+            w.size = std::min(total, tls_detail::gather_limit);
+            w.bytes = std::make_unique_for_overwrite<unsigned char[]>(w.size);
+            asio::buffer_copy(asio::mutable_buffer(w.bytes.get(), w.size), buffers);
+            return run<true>(std::move(w), std::forward<Token>(token));
+        }
+        return run<true>(tls_detail::direct_write{first}, std::forward<Token>(token));
+    }
+
+    // Sends close_notify and waits for the peer's (as asio::ssl::stream::async_shutdown).
+    template <class Token>
+    auto async_shutdown(Token&& token) {
+        return run<false>([](tls_detail::state& s) { return tls_detail::try_shutdown(s); },
+                          std::forward<Token>(token));
+    }
+
+private:
+    template <bool WithBytes, class Attempt, class Token>
+    auto run(Attempt a, Token&& token) {
+        using signature = std::conditional_t<WithBytes, void(beast::error_code, std::size_t),
+                                             void(beast::error_code)>;
+        return asio::async_compose<Token, signature>(
+            tls_detail::io_op<Attempt, WithBytes>(*state_, std::move(a)), token, next_layer());
+    }
+
+    template <class Buffer, class Buffers>
+    static Buffer first_nonempty(Buffers const& buffers) {
+        for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+            Buffer b(*it);
+            if (b.size() != 0) return b;
+        }
+        return Buffer();
+    }
+
+    // Shared with the deadline timer's handler, which holds it weakly.
+    std::shared_ptr<tls_detail::state> state_;
+};
+
+// Beast's WebSocket closes the connection through these (found by argument-dependent lookup).
+template <class TeardownHandler>
+void async_teardown(beast::role_type, tls_stream& stream, TeardownHandler&& handler) {
+    stream.async_shutdown(std::forward<TeardownHandler>(handler));
+}
+
+}  // namespace varde::net
