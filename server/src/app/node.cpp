@@ -50,10 +50,12 @@ node::node(node_config config)
       tls_(net::make_server_tls_context(config_.tls)),
       ioc_(static_cast<int>(config_.io_threads)),
       workers_(config_.worker_threads),
+      reads_(ioc_.get_executor(), workers_.get_executor(), config_.database_url),
       migration_retry_(ioc_),
       drain_timer_(ioc_),
       purge_timer_(ioc_),
       audit_head_timer_(ioc_) {
+    services_.reads = &reads_;
     env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_, events_, hub_,
                                               config_.stream);
 }
@@ -69,6 +71,7 @@ unsigned short node::start() {
     try_migrate();
     listener_->run();
     hub_.start();
+    reads_.start();
     schedule_purge();
     schedule_audit_head();
     for (std::size_t i = 0; i < config_.io_threads; ++i) io_threads_.emplace_back([this] { ioc_.run(); });
@@ -183,6 +186,7 @@ void node::wait() {
     io_threads_.clear();
     hub_.stop();
     workers_.join();
+    reads_.close();
     log::info("node.stopped");
 }
 

@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "net/listener.hpp"
 #include "net/net.hpp"
+#include "store/pg_async_reader.hpp"
 #include "store/pg_pool.hpp"
 #include "stream/event_hub.hpp"
 #include "stream/event_service.hpp"
@@ -59,6 +60,9 @@ private:
     net::ssl::context tls_;
     net::asio::io_context ioc_;
     net::asio::thread_pool workers_;
+    // Report reads answered on the I/O threads (services::reads); after ioc_ and workers_,
+    // which run its handlers and its connecting, so that it is destroyed before them.
+    store::pg_async_reader reads_;
     std::shared_ptr<net::session_env> env_;
     std::shared_ptr<net::listener> listener_;
     net::asio::steady_timer migration_retry_;

@@ -1,5 +1,7 @@
 #include "handlers/reports.hpp"
 
+#include "store/async_reader.hpp"
+
 #include "handlers/respond.hpp"
 
 #include "http/problem.hpp"
@@ -31,6 +33,13 @@ http::response preview_report(http::request_context const& ctx, services& s) {
 
 http::response get_report(http::request_context const& ctx, services& s) {
     return respond(s.reports.get(*ctx.principal, ctx.path_params.at("id")), ctx);
+}
+
+void get_report_async(std::shared_ptr<http::request_context const> ctx, services& s, http::respond_fn done) {
+    s.reports.get_async(*ctx->principal, ctx->path_params.at("id"), *s.reads,
+                        [ctx, done = std::move(done)](service::outcome<std::string> const& result) {
+                            done(respond(result, *ctx));
+                        });
 }
 
 http::response list_reports(http::request_context const& ctx, services& s) {

@@ -16,7 +16,7 @@ http::router make_routes(http::rate_limit limit) {
     r.add("POST", "/v1/reports", route_access::member, publish_report);
     r.add("POST", "/v1/reports/preview", route_access::member, preview_report);
     r.add("GET", "/v1/reports", route_access::member, list_reports);
-    r.add("GET", "/v1/reports/{id}", route_access::member, get_report);
+    r.add_async("GET", "/v1/reports/{id}", route_access::member, get_report, get_report_async);
     r.add("GET", "/v1/indicators/{type}/{value}", route_access::member, find_by_indicator);
     r.add("GET", "/v1/events", route_access::member, poll_events);
     r.add("GET", "/v1/stream", route_access::member, open_stream);

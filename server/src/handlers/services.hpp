@@ -10,6 +10,7 @@
 
 namespace varde::store {
 class pg_pool;
+class async_reader;
 }
 
 namespace varde::handlers {
@@ -31,6 +32,8 @@ struct services {
     service::audit_service& audit;
     certificate_reader read_certificate;
     stream::event_service& events;
+    // Reads answered without a worker thread (router::answer_async); none: always a worker.
+    store::async_reader* reads = nullptr;
 };
 
 }  // namespace varde::handlers

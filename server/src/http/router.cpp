@@ -81,7 +81,13 @@ bool match_pattern(std::string_view pattern, std::string_view path,
 
 void router::add(std::string method, std::string pattern, route_access access, handler fn,
                  route_cost cost) {
-    routes_.push_back({std::move(method), std::move(pattern), access, std::move(fn), cost});
+    routes_.push_back({std::move(method), std::move(pattern), access, std::move(fn), cost, {}});
+}
+
+void router::add_async(std::string method, std::string pattern, route_access access, handler fn,
+                       async_handler async_fn) {
+    routes_.push_back({std::move(method), std::move(pattern), access, std::move(fn), route_cost::database_async,
+                       std::move(async_fn)});
 }
 
 std::optional<router::match> router::find(request_context& ctx, bool& path_known) const {
@@ -107,15 +113,18 @@ bool router::has_route(request_context const& ctx, route_access access, std::opt
     });
 }
 
+std::optional<response> router::over_rate_limit(request_context const& ctx) const {
+    std::chrono::seconds retry_after{0};
+    if (limiter_->allow(ctx.fingerprint, rate_limiter::clock::now(), retry_after)) return std::nullopt;
+    auto r = to_response({429, "too many requests from this principal; retry after " +
+                                   std::to_string(retry_after.count()) + " s", {}, {}}, ctx);
+    r.headers["Retry-After"] = std::to_string(retry_after.count());
+    return r;
+}
+
 // After authentication (ctx.principal set, or an open route): rate limit, route, handler.
 response router::answer_authenticated(request_context& ctx, handlers::services& s) const {
-    std::chrono::seconds retry_after{0};
-    if (!limiter_->allow(ctx.fingerprint, rate_limiter::clock::now(), retry_after)) {
-        auto r = to_response({429, "too many requests from this principal; retry after " +
-                                       std::to_string(retry_after.count()) + " s", {}, {}}, ctx);
-        r.headers["Retry-After"] = std::to_string(retry_after.count());
-        return r;
-    }
+    if (auto refusal = over_rate_limit(ctx)) return std::move(*refusal);
     bool path_known = false;
     auto m = find(ctx, path_known);
     if (!m) {
@@ -135,19 +144,45 @@ response router::dispatch(request_context& ctx, handlers::services& s) const {
     }
 }
 
+// A connection's first successful request always reads its principal from the database
+// (see authenticate), so a new or resumed TLS session is never judged from memory alone. A
+// cache miss or any refusal is left to the worker, which reads and judges.
+bool router::authenticate_from_memory(request_context& ctx, handlers::services& s) const {
+    if (!ctx.verified_on_connection || !s.schema_ready()) return false;
+    auto cached = s.identity.authenticate_from_cache(ctx.fingerprint);
+    if (!cached || cached->status != service::auth_status::ok) return false;
+    ctx.principal = cached->who;
+    return true;
+}
+
 std::optional<response> router::answer_in_memory(request_context& ctx, handlers::services& s) const {
-    // A connection's first successful request always reads its principal from the database
-    // (see authenticate), so a new or resumed TLS session is never judged from memory alone.
-    if (!ctx.verified_on_connection || !s.schema_ready()) return std::nullopt;
     if (!has_route(ctx, route_access::member, route_cost::memory_only)) return std::nullopt;
     try {
-        auto cached = s.identity.authenticate_from_cache(ctx.fingerprint);
-        if (!cached || cached->status != service::auth_status::ok) return std::nullopt;  // the worker judges
-        ctx.principal = cached->who;
+        if (!authenticate_from_memory(ctx, s)) return std::nullopt;
         return answer_authenticated(ctx, s);
     } catch (std::exception const& e) {
         return to_response({500, "the node failed to handle this request; it has been logged", {}, e.what()}, ctx);
     }
+}
+
+bool router::answer_async(std::shared_ptr<request_context> const& ctx, handlers::services& s,
+                          respond_fn done) const {
+    if (!s.reads || !s.reads->ready()) return false;
+    if (!has_route(*ctx, route_access::member, route_cost::database_async)) return false;
+    try {
+        if (!authenticate_from_memory(*ctx, s)) return false;
+        bool path_known = false;
+        auto m = find(*ctx, path_known);
+        if (!m || !m->r->async_fn) return false;
+        if (auto refusal = over_rate_limit(*ctx)) {
+            done(std::move(*refusal));
+            return true;
+        }
+        m->r->async_fn(ctx, s, done);  // a copy: `done` stays ours should the start throw
+    } catch (std::exception const& e) {
+        done(to_response({500, "the node failed to handle this request; it has been logged", {}, e.what()}, *ctx));
+    }
+    return true;
 }
 
 }  // namespace varde::http

@@ -28,7 +28,14 @@ enum class route_access {
 
 // Whether a handler may touch the database. A memory-only handler (whoami) can be answered
 // on the I/O thread, without the two thread hand-offs a database request pays.
-enum class route_cost { database, memory_only };
+// A database handler may also have an asynchronous form (database_async): on a connection
+// already checked, it is started on the I/O thread and its answer arrives without a worker.
+enum class route_cost { database, memory_only, database_async };
+
+// Called exactly once with the answer, on whichever thread finished the work.
+using respond_fn = std::function<void(response)>;
+using async_handler =
+    std::function<void(std::shared_ptr<request_context const>, handlers::services&, respond_fn)>;
 
 struct route {
     std::string method;
@@ -36,6 +43,7 @@ struct route {
     route_access access;
     handler fn;
     route_cost cost = route_cost::database;
+    async_handler async_fn;  // database_async routes: the same answer as fn, without blocking
 };
 
 class router {
@@ -44,11 +52,18 @@ public:
 
     void add(std::string method, std::string pattern, route_access access, handler fn,
              route_cost cost = route_cost::database);
+    // A database route answered without blocking as well as by `fn` on a worker.
+    void add_async(std::string method, std::string pattern, route_access access, handler fn,
+                   async_handler async_fn);
     response dispatch(request_context& ctx, handlers::services& s) const;
     // The answer, if it needs no database: a memory-only route, on a connection that has
     // already been checked against the database, whose principal the membership cache holds.
     // Otherwise nothing, and the request goes to dispatch() on a worker.
     std::optional<response> answer_in_memory(request_context& ctx, handlers::services& s) const;
+    // Starts the answer without a worker, if it can: a database_async route, on a connection
+    // already checked against the database, whose principal the membership cache holds, while
+    // the asynchronous reader is connected. True: `done` will be called. False: dispatch().
+    bool answer_async(std::shared_ptr<request_context> const& ctx, handlers::services& s, respond_fn done) const;
 
 private:
     struct match;
@@ -56,6 +71,9 @@ private:
     bool has_route(request_context const& ctx, route_access access,
                    std::optional<route_cost> cost = std::nullopt) const;
     response answer_authenticated(request_context& ctx, handlers::services& s) const;
+    std::optional<response> over_rate_limit(request_context const& ctx) const;
+    // The principal from the membership cache, when the connection allows judging from memory.
+    bool authenticate_from_memory(request_context& ctx, handlers::services& s) const;
     std::vector<route> routes_;
     std::unique_ptr<rate_limiter> limiter_;  // shared by all I/O threads; internally locked
 };

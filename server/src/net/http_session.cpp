@@ -140,10 +140,29 @@ void http_session::dispatch_request() {
     if (websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
     if (auto res = env_->router.answer_in_memory(ctx, env_->services))
         return send(std::move(*res), ctx.request_id, keep_alive);
-    asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive]() mutable {
-        auto res = self->env_->router.dispatch(ctx, self->env_->services);
-        asio::post(self->executor_, [self, res = std::move(res), id = ctx.request_id, keep_alive,
-                                                  verified = ctx.verified_now]() mutable {
+    auto shared = std::make_shared<http::request_context>(std::move(ctx));
+    auto answered = [self = shared_from_this(), shared, keep_alive](http::response res) {
+        self->on_async_answer(shared, keep_alive, std::move(res));
+    };
+    if (env_->router.answer_async(shared, env_->services, std::move(answered))) return;
+    dispatch_on_worker(std::move(shared), keep_alive);
+}
+
+// On the reader's thread. A 503 there means its connection is away; the worker path has a
+// pool of its own, so the request gets one more try before the client sees 503.
+void http_session::on_async_answer(std::shared_ptr<http::request_context> const& ctx, bool keep_alive,
+                                   http::response res) {
+    if (res.status == 503) return dispatch_on_worker(ctx, keep_alive);
+    asio::post(executor_, [self = shared_from_this(), res = std::move(res), id = ctx->request_id, keep_alive]() mutable {
+        self->send(std::move(res), id, keep_alive);
+    });
+}
+
+void http_session::dispatch_on_worker(std::shared_ptr<http::request_context> ctx, bool keep_alive) {
+    asio::post(env_->workers, [self = shared_from_this(), ctx = std::move(ctx), keep_alive] {
+        auto res = self->env_->router.dispatch(*ctx, self->env_->services);
+        asio::post(self->executor_, [self, res = std::move(res), id = ctx->request_id, keep_alive,
+                                     verified = ctx->verified_now]() mutable {
             if (verified) self->verified_ = true;
             self->send(std::move(res), id, keep_alive);
         });

@@ -30,6 +30,8 @@ private:
     void on_read(beast::error_code ec, std::size_t bytes);
     void refuse_unreadable(beast::error_code ec);
     void dispatch_request();
+    void on_async_answer(std::shared_ptr<http::request_context> const& ctx, bool keep_alive, http::response res);
+    void dispatch_on_worker(std::shared_ptr<http::request_context> ctx, bool keep_alive);
     void send(http::response r, std::string const& request_id, bool keep_alive);
     void hand_over_to_stream(http::response r);
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);

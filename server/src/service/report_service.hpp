@@ -2,6 +2,7 @@
 // Use cases of reports (SPEC §3–5): publish, preview, read one, list, search by indicator.
 // Every read goes through the store's visibility filter (the SQL mirror of
 // domain::access_to); an invisible report is "not found", exactly like a missing one.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "domain/pseudonym.hpp"
 #include "domain/validation.hpp"
 #include "service/outcome.hpp"
+#include "store/async_reader.hpp"
 #include "wire/report_codec.hpp"
 
 namespace varde::store {
@@ -53,6 +55,10 @@ public:
                              std::optional<std::string> const& idempotency_key);
     outcome<std::string> preview(domain::principal const& who, std::string const& body);
     outcome<std::string> get(domain::principal const& who, std::string const& id);
+    // get() without blocking: the report is read through `reader`, and `done` called on the
+    // reader's thread with the same answer get() gives.
+    void get_async(domain::principal const& who, std::string const& id, store::async_reader& reader,
+                   std::function<void(outcome<std::string>)> done);
     outcome<std::string> list(domain::principal const& who, query_params const& query);
     outcome<std::string> by_indicator(domain::principal const& who, std::string const& type,
                                       std::string const& value);

@@ -315,13 +315,23 @@ std::vector<stored_report> list(tx& t, domain::principal const& who, list_filter
 
 std::optional<report_with_related> find_with_related(tx& t, std::string const& id,
                                                      domain::principal const& who, std::size_t limit) {
+    auto call = find_with_related_call(id, who, limit);
+    return read_with_related(t.exec(call.s, call.params));
+}
+
+statement_call find_with_related_call(std::string const& id, domain::principal const& who, std::size_t limit) {
     auto params = principal_params(who);
     params.push_back(id);
     params.push_back(std::to_string(limit));
-    auto r = t.exec_maybe(find_related_sql, params);
-    if (!r) return std::nullopt;
-    report_with_related out{read_row(*r), {}};
-    if (!r->is_null(17)) out.related = r->text_array(17);
+    return {find_related_sql, std::move(params)};
+}
+
+std::optional<report_with_related> read_with_related(std::vector<row> const& rows) {
+    if (rows.empty()) return std::nullopt;
+    if (rows.size() > 1) throw failure(error_kind::internal, "a report read returned more than one row");
+    auto const& r = rows.front();
+    report_with_related out{read_row(r), {}};
+    if (!r.is_null(17)) out.related = r.text_array(17);
     return out;
 }
 

@@ -91,6 +91,14 @@ struct report_with_related {
 };
 std::optional<report_with_related> find_with_related(tx& t, std::string const& id,
                                                      domain::principal const& who, std::size_t limit);
+// The same read in two halves, for an asynchronous reader (store/async_reader.hpp): the
+// statement with its parameters, and what its rows say.
+struct statement_call {
+    statement s;
+    std::vector<param> params;
+};
+statement_call find_with_related_call(std::string const& id, domain::principal const& who, std::size_t limit);
+std::optional<report_with_related> read_with_related(std::vector<row> const& rows);
 
 // Reports in `status` that `who` may see, oldest first (the moderation queue; with
 // unreviewed_trusted_only, published reports of trusted organisations not yet reviewed).
