@@ -30,6 +30,7 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/role.hpp>
+#include <boost/beast/websocket/teardown.hpp>
 
 #include "net/net.hpp"
 
@@ -199,10 +200,42 @@ private:
     std::shared_ptr<tls_detail::state> state_;
 };
 
-// Beast's WebSocket closes the connection through these (found by argument-dependent lookup).
+namespace tls_detail {
+
+// What Beast does to close an SSL stream under a WebSocket: the TLS close (close_notify both
+// ways), then the TCP one on the socket (as the server: shut the sending side, read to the
+// peer's end, close). Without the second, the socket stays open until the session is
+// destroyed, and a client that waits for the server to close TCP first (Beast's clients
+// do, the project's own stream client among them) waits for that.
+class teardown_op {
+public:
+    teardown_op(tls_stream& s, beast::role_type role) : stream_(&s), role_(role) {}
+
+    template <class Self>
+    void operator()(Self& self, beast::error_code ec = {}) {
+        switch (step_++) {
+        case 0: return stream_->async_shutdown(std::move(self));
+        case 1:
+            tls_ec_ = ec;
+            return beast::websocket::async_teardown(role_, stream_->next_layer(), std::move(self));
+        default: self.complete(tls_ec_ ? tls_ec_ : ec);
+        }
+    }
+
+private:
+    tls_stream* stream_;
+    beast::role_type role_;
+    int step_ = 0;
+    beast::error_code tls_ec_;
+};
+
+}  // namespace tls_detail
+
+// Beast's WebSocket closes the connection through this (found by argument-dependent lookup).
 template <class TeardownHandler>
-void async_teardown(beast::role_type, tls_stream& stream, TeardownHandler&& handler) {
-    stream.async_shutdown(std::forward<TeardownHandler>(handler));
+void async_teardown(beast::role_type role, tls_stream& stream, TeardownHandler&& handler) {
+    asio::async_compose<TeardownHandler, void(beast::error_code)>(tls_detail::teardown_op(stream, role), handler,
+                                                                 stream.next_layer());
 }
 
 }  // namespace varde::net

@@ -20,6 +20,9 @@
 #include <utility>
 #include <vector>
 
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
 #include "lib/tls.hpp"
 #include "net/tls_context.hpp"
 #include "test_node.hpp"
@@ -28,6 +31,7 @@ namespace varde::net {
 namespace {
 
 using namespace std::chrono_literals;
+namespace websocket = beast::websocket;
 using client_stream = ssl::stream<tcp::socket>;
 using clock_type = std::chrono::steady_clock;
 
@@ -680,6 +684,52 @@ TEST_P(TlsStream, ShutdownEndsWhenThePeerLeavesWithoutCloseNotify) {
     client_->next_layer().shutdown(tcp::socket::shutdown_send);
     ASSERT_TRUE(run_until([&] { return server_shutdown.done; }, 3s)) << "the shutdown hung after the peer left";
     EXPECT_EQ(server_shutdown.ec, ssl::error::stream_truncated) << server_shutdown.ec.message();
+}
+
+// Beast's WebSocket over tls_stream (as stream_session uses it) against Beast's WebSocket over
+// asio's SSL stream: the closing handshake, then the TLS one, end cleanly on both sides.
+TEST_P(TlsStream, WebSocketCloseEndsCleanlyOnBothSides) {
+    open();
+    websocket::stream<tls_stream> server_ws(std::move(*server_));
+    websocket::stream<client_stream> client_ws(std::move(*client_));
+    server_ws.binary(true);
+    outcome accepted, handshaken;
+    server_ws.async_accept([&](beast::error_code ec) { accepted.handler()(ec); });
+    client_ws.async_handshake("localhost", "/", [&](beast::error_code ec) { handshaken.handler()(ec); });
+    ASSERT_TRUE(run_until([&] { return accepted.done && handshaken.done; }));
+    ASSERT_FALSE(accepted.ec) << accepted.ec.message();
+    ASSERT_FALSE(handshaken.ec) << handshaken.ec.message();
+
+    // The server writes while its read is pending, then closes.
+    beast::flat_buffer server_inbox, client_inbox;
+    outcome server_read, client_read_result, server_close, server_write;
+    server_ws.async_read(server_inbox, server_read.handler());
+    std::string const event = pattern(40000, 8);
+    server_ws.async_write(asio::buffer(event), server_write.handler());
+    client_ws.async_read(client_inbox, client_read_result.handler());
+    ASSERT_TRUE(run_until([&] { return server_write.done && client_read_result.done; }));
+    ASSERT_FALSE(server_write.ec) << server_write.ec.message();
+    ASSERT_FALSE(client_read_result.ec) << client_read_result.ec.message();
+    EXPECT_EQ(first_difference(beast::buffers_to_string(client_inbox.data()), event), "same");
+
+    server_ws.async_close(websocket::close_code::going_away, [&](beast::error_code ec) { server_close.handler()(ec); });
+    outcome client_end;
+    client_inbox.clear();
+    client_ws.async_read(client_inbox, client_end.handler());
+    ASSERT_TRUE(run_until([&] { return server_close.done && client_end.done && server_read.done; }))
+        << "server close " << server_close.done << " " << server_close.ec.message() << ", client read "
+        << client_end.done << " " << client_end.ec.message() << ", server read " << server_read.done << " "
+        << server_read.ec.message();
+    EXPECT_FALSE(server_close.ec) << server_close.ec.message();
+    EXPECT_EQ(client_end.ec, websocket::error::closed) << client_end.ec.message();
+    EXPECT_EQ(client_ws.reason().code, websocket::close_code::going_away);
+    // The read pending all along ends with the closing handshake (Beast reads the reply in it).
+    EXPECT_TRUE(server_read.ec == websocket::error::closed || server_read.ec == asio::error::operation_aborted)
+        << server_read.ec.message();
+    EXPECT_EQ(SSL_get_shutdown(server_ws.next_layer().native_handle()), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    // The server closed TCP itself, as Beast's teardown of an SSL stream does.
+    EXPECT_FALSE(beast::get_lowest_layer(server_ws).is_open());
+    EXPECT_TRUE(SSL_get_shutdown(client_ws.next_layer().native_handle()) & SSL_RECEIVED_SHUTDOWN);
 }
 
 }  // namespace
