@@ -53,12 +53,19 @@ attempt try_handshake(state& s);
 attempt try_read(state& s, asio::mutable_buffer b);
 attempt try_write(state& s, asio::const_buffer b);
 attempt try_shutdown(state& s);
+// A write that ended while OpenSSL was halfway through it (its wait for the socket failed:
+// cancel, say) leaves OpenSSL able to take only that same write again. Nobody will call it
+// again, so from then on every write fails instead of going out mixed with the remains.
+void abandon_write(state& s);
 // The error to end an operation with when its wait for the socket failed with ec.
 beast::error_code wait_failed(state const& s, beast::error_code ec);
 tcp::socket& socket_of(state& s);
 
 // The most a write gathers from several buffers into one TLS record (and one send).
 inline constexpr std::size_t gather_limit = 16 * 1024;
+
+template <class Attempt>
+concept abandonable = requires(Attempt const& a, state& s) { a.abandon(s); };
 
 // Drives one OpenSSL call to completion: attempt, wait for the socket when asked, attempt
 // again. A result known at once is posted, never delivered inside the initiating call.
@@ -72,6 +79,7 @@ public:
         if (delivering_) return finish(self);
         if (wait_ec) {
             result_.ec = wait_failed(*state_, wait_ec);
+            if constexpr (abandonable<Attempt>) attempt_.abandon(*state_);
             return finish(self);
         }
         result_ = attempt_(*state_);
@@ -106,11 +114,13 @@ struct gathered_write {
     std::unique_ptr<unsigned char[]> bytes;
     std::size_t size = 0;
     attempt operator()(state& s) const { return try_write(s, asio::const_buffer(bytes.get(), size)); }
+    void abandon(state& s) const { abandon_write(s); }
 };
 
 struct direct_write {
     asio::const_buffer bytes;
     attempt operator()(state& s) const { return try_write(s, bytes); }
+    void abandon(state& s) const { abandon_write(s); }
 };
 
 struct direct_read {
@@ -140,7 +150,9 @@ public:
     // comes after ends with beast::error::timeout.
     void expires_after(std::chrono::steady_clock::duration d);
     void expires_never();
-    void cancel();  // pending operations end with operation_aborted
+    // Pending operations end with operation_aborted. A write ended so cannot be resumed
+    // (OpenSSL holds part of it): later writes end with asio::error::shut_down; reads go on.
+    void cancel();
     void close();
 
     template <class Token>

@@ -511,6 +511,61 @@ TEST_P(TlsStream, CancelEndsAPendingReadAndTheStreamStillWorks) {
     EXPECT_EQ(std::string_view(inbox.data(), again.bytes), "after cancel");
 }
 
+// A write cancelled while it waits for the socket has left OpenSSL halfway through: part of
+// it sent, a record encrypted but not all sent. OpenSSL can only finish that write; a later
+// one must not go out as a mix of the two.
+TEST_P(TlsStream, WriteAfterACancelledWriteIsNeverAMixOfTheTwo) {
+    open(true);
+    std::string const first = pattern(2u << 20, 9);
+    std::string const second(4u << 20, 'B');
+    outcome wrote_first;
+    asio::async_write(*server_, asio::buffer(first), wrote_first.handler());
+    run_for(200ms);
+    ASSERT_FALSE(wrote_first.done) << "the write did not have to wait: the test proves nothing";
+    server_->cancel();
+    ASSERT_TRUE(run_until([&] { return wrote_first.done; }, 2s));
+    EXPECT_EQ(wrote_first.ec, asio::error::operation_aborted) << wrote_first.ec.message();
+
+    outcome wrote_second;
+    asio::async_write(*server_, asio::buffer(second), wrote_second.handler());
+    // What the client receives meanwhile: the start of the first write, and nothing else.
+    std::string received;
+    std::array<char, 65536> chunk{};
+    bool reading = true;
+    std::function<void()> read_more = [&] {
+        client_->async_read_some(asio::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
+            received.append(chunk.data(), n);
+            if (ec) return (void)(reading = false);
+            read_more();
+        });
+    };
+    read_more();
+    ASSERT_TRUE(run_until([&] { return wrote_second.done; }, 10s));
+    run_for(300ms);  // anything still on its way
+    EXPECT_EQ(wrote_second.ec, asio::error::shut_down) << wrote_second.ec.message();
+    EXPECT_EQ(wrote_second.bytes, 0u);
+    EXPECT_LT(received.size(), first.size());
+    EXPECT_EQ(first_difference(received, first.substr(0, received.size())), "same")
+        << "bytes of the second write went out after the cancelled first";
+
+    // Reading still works.
+    std::array<char, 64> inbox{};
+    outcome read;
+    server_->async_read_some(asio::buffer(inbox), read.handler());
+    client_write("reads go on");
+    ASSERT_TRUE(run_until([&] { return read.done; }));
+    EXPECT_FALSE(read.ec) << read.ec.message();
+    EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "reads go on");
+    EXPECT_TRUE(reading);
+
+    // Nor does a close wait on the write OpenSSL can no longer finish: it cannot send its
+    // close_notify, and ends with an error.
+    outcome shutdown;
+    server_->async_shutdown(shutdown.handler());
+    ASSERT_TRUE(run_until([&] { return shutdown.done; }, 3s)) << "the shutdown hung";
+    EXPECT_TRUE(shutdown.ec);
+}
+
 TEST_P(TlsStream, CloseEndsPendingOperations) {
     open(true);
     std::array<char, 64> inbox{};
