@@ -492,6 +492,35 @@ TEST_P(TlsStream, ReplacedOrCancelledDeadlineDoesNotFire) {
     EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "still here");
 }
 
+// The race the deadline's tick is for: the old deadline has passed and its handler is
+// queued (no longer cancellable) when a new deadline is set. The old handler must do nothing.
+TEST_P(TlsStream, DeadlineReplacedAfterItPassedButBeforeItsHandlerRanDoesNotClose) {
+    open();
+    std::array<char, 64> inbox{};
+    outcome read;
+    server_->async_read_some(asio::buffer(inbox), read.handler());
+    bool replaced = false;
+    server_->expires_after(1ms);
+    // Queued behind the io_context's reactor task: the next poll first collects the expired
+    // timer's handler, then runs this, then that handler.
+    asio::post(ioc_, [&] {
+        server_->expires_after(30s);
+        replaced = true;
+    });
+    std::this_thread::sleep_for(20ms);
+    ioc_.restart();
+    ioc_.poll();
+    ASSERT_TRUE(replaced);
+    run_for(100ms);
+    EXPECT_TRUE(server_->next_layer().is_open()) << "the replaced deadline closed the connection";
+    EXPECT_FALSE(read.done) << read.ec.message();
+
+    client_write("on time");
+    ASSERT_TRUE(run_until([&] { return read.done; }));
+    EXPECT_FALSE(read.ec) << read.ec.message();
+    EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "on time");
+}
+
 TEST_P(TlsStream, CancelEndsAPendingReadAndTheStreamStillWorks) {
     open();
     std::array<char, 64> inbox{};
