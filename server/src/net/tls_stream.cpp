@@ -23,6 +23,7 @@ struct state {
     std::uint64_t deadline_tick = 0;  // a deadline handler of an older tick does nothing
     bool timed_out = false;
     bool peer_closed = false;        // the socket read end of file
+    bool write_abandoned = false;    // see abandon_write
     beast::error_code socket_error;  // what the socket last refused OpenSSL's read or write with
     std::unique_ptr<SSL, ssl_free> ssl;
 
@@ -174,6 +175,8 @@ attempt try_read(state& s, asio::mutable_buffer b) {
 
 attempt try_write(state& s, asio::const_buffer b) {
     if (b.size() == 0) return {};
+    if (auto ec = closed_error(s)) return {wait_for::nothing, ec, 0};
+    if (s.write_abandoned) return {wait_for::nothing, asio::error::shut_down, 0};
     return try_call(s, [b](SSL* ssl, std::size_t& n) { return SSL_write_ex(ssl, b.data(), b.size(), &n); });
 }
 
@@ -184,6 +187,8 @@ attempt try_shutdown(state& s) {
         return result;
     });
 }
+
+void abandon_write(state& s) { s.write_abandoned = true; }
 
 beast::error_code wait_failed(state const& s, beast::error_code ec) {
     return s.timed_out ? beast::error_code(beast::error::timeout) : ec;

@@ -30,6 +30,7 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/role.hpp>
+#include <boost/beast/websocket/teardown.hpp>
 
 #include "net/net.hpp"
 
@@ -52,12 +53,19 @@ attempt try_handshake(state& s);
 attempt try_read(state& s, asio::mutable_buffer b);
 attempt try_write(state& s, asio::const_buffer b);
 attempt try_shutdown(state& s);
+// A write that ended while OpenSSL was halfway through it (its wait for the socket failed:
+// cancel, say) leaves OpenSSL able to take only that same write again. Nobody will call it
+// again, so from then on every write fails instead of going out mixed with the remains.
+void abandon_write(state& s);
 // The error to end an operation with when its wait for the socket failed with ec.
 beast::error_code wait_failed(state const& s, beast::error_code ec);
 tcp::socket& socket_of(state& s);
 
 // The most a write gathers from several buffers into one TLS record (and one send).
 inline constexpr std::size_t gather_limit = 16 * 1024;
+
+template <class Attempt>
+concept abandonable = requires(Attempt const& a, state& s) { a.abandon(s); };
 
 // Drives one OpenSSL call to completion: attempt, wait for the socket when asked, attempt
 // again. A result known at once is posted, never delivered inside the initiating call.
@@ -71,6 +79,7 @@ public:
         if (delivering_) return finish(self);
         if (wait_ec) {
             result_.ec = wait_failed(*state_, wait_ec);
+            if constexpr (abandonable<Attempt>) attempt_.abandon(*state_);
             return finish(self);
         }
         result_ = attempt_(*state_);
@@ -105,11 +114,13 @@ struct gathered_write {
     std::unique_ptr<unsigned char[]> bytes;
     std::size_t size = 0;
     attempt operator()(state& s) const { return try_write(s, asio::const_buffer(bytes.get(), size)); }
+    void abandon(state& s) const { abandon_write(s); }
 };
 
 struct direct_write {
     asio::const_buffer bytes;
     attempt operator()(state& s) const { return try_write(s, bytes); }
+    void abandon(state& s) const { abandon_write(s); }
 };
 
 struct direct_read {
@@ -139,7 +150,9 @@ public:
     // comes after ends with beast::error::timeout.
     void expires_after(std::chrono::steady_clock::duration d);
     void expires_never();
-    void cancel();  // pending operations end with operation_aborted
+    // Pending operations end with operation_aborted. A write ended so cannot be resumed
+    // (OpenSSL holds part of it): later writes end with asio::error::shut_down; reads go on.
+    void cancel();
     void close();
 
     template <class Token>
@@ -199,10 +212,42 @@ private:
     std::shared_ptr<tls_detail::state> state_;
 };
 
-// Beast's WebSocket closes the connection through these (found by argument-dependent lookup).
+namespace tls_detail {
+
+// What Beast does to close an SSL stream under a WebSocket: the TLS close (close_notify both
+// ways), then the TCP one on the socket (as the server: shut the sending side, read to the
+// peer's end, close). Without the second, the socket stays open until the session is
+// destroyed, and a client that waits for the server to close TCP first (Beast's clients
+// do, the project's own stream client among them) waits for that.
+class teardown_op {
+public:
+    teardown_op(tls_stream& s, beast::role_type role) : stream_(&s), role_(role) {}
+
+    template <class Self>
+    void operator()(Self& self, beast::error_code ec = {}) {
+        switch (step_++) {
+        case 0: return stream_->async_shutdown(std::move(self));
+        case 1:
+            tls_ec_ = ec;
+            return beast::websocket::async_teardown(role_, stream_->next_layer(), std::move(self));
+        default: self.complete(tls_ec_ ? tls_ec_ : ec);
+        }
+    }
+
+private:
+    tls_stream* stream_;
+    beast::role_type role_;
+    int step_ = 0;
+    beast::error_code tls_ec_;
+};
+
+}  // namespace tls_detail
+
+// Beast's WebSocket closes the connection through this (found by argument-dependent lookup).
 template <class TeardownHandler>
-void async_teardown(beast::role_type, tls_stream& stream, TeardownHandler&& handler) {
-    stream.async_shutdown(std::forward<TeardownHandler>(handler));
+void async_teardown(beast::role_type role, tls_stream& stream, TeardownHandler&& handler) {
+    asio::async_compose<TeardownHandler, void(beast::error_code)>(tls_detail::teardown_op(stream, role), handler,
+                                                                 stream.next_layer());
 }
 
 }  // namespace varde::net
