@@ -199,6 +199,7 @@ void pg_async_reader::take_results() {
         if (status == PGRES_PIPELINE_SYNC) {
             auto answered = std::move(front);
             pending_.pop_front();
+            ++answered_;
             answered.done(answered.error, std::move(answered.rows));
         }
         if (resync) return lose("prepared statements out of step");

@@ -45,6 +45,10 @@ public:
     bool ready() const override { return ready_; }
     void exec(statement s, std::vector<param> params, rows_done done) override;
 
+    // Statements the server has answered (with rows or an error of their own), since start:
+    // shows which requests took this path (tests).
+    std::uint64_t answered() const { return answered_; }
+
 private:
     struct pending {
         rows_done done;
@@ -78,6 +82,7 @@ private:
     bool writing_ = false;
     bool closed_ = false;
     std::atomic<bool> ready_{false};
+    std::atomic<std::uint64_t> answered_{0};
 };
 
 }  // namespace varde::store
