@@ -1,5 +1,8 @@
 #include "store/pg_async_reader.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -98,7 +101,17 @@ void pg_async_reader::connect() {
 void pg_async_reader::adopt(PGconn* conn) {
     owned_conn owned(conn);
     if (closed_) return;
-    socket_.emplace(strand_, PQsocket(conn));
+    // The reactor waits on a descriptor of our own for libpq's socket: libpq closes its
+    // descriptor itself as soon as it reads the end of the connection, before we can
+    // deregister it, and by then another thread may have been given the same number for a
+    // socket of its own, which deregistering would silence. Ours stays open until
+    // drop_connection() has deregistered it.
+    int const fd = ::fcntl(PQsocket(conn), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        log::warn("db.async_reader_unavailable", {{"detail", "cannot duplicate the socket descriptor"}});
+        return retry_later();
+    }
+    socket_.emplace(strand_, fd);
     conn_ = owned.release();
     ++generation_;
     ready_ = true;
@@ -170,6 +183,10 @@ void pg_async_reader::wait_readable() {
                             if (PQconsumeInput(conn_) != 1) return lose(PQerrorMessage(conn_));
                             take_results();
                             if (!conn_) return;  // lost while taking them
+                            // libpq gave up on the connection (e.g. lost step with the
+                            // protocol) without an error we saw: the socket may stay open
+                            // and silent, so waiting on it would hang what is pending.
+                            if (PQstatus(conn_) == CONNECTION_BAD) return lose(PQerrorMessage(conn_));
                             flush();             // libpq may have held back output meanwhile
                             wait_readable();
                         });
@@ -222,8 +239,12 @@ void pg_async_reader::drop_connection() {
     ++generation_;  // handlers of this connection's waits now do nothing
     reading_ = writing_ = false;
     if (socket_) {
-        socket_->release();  // libpq's descriptor: PQfinish closes it
+        // Deregistered while still open (release), then closed: the number cannot have been
+        // reused meanwhile. Closing it alone would leave the registration behind while
+        // libpq's descriptor keeps the socket open.
+        int const fd = socket_->release();
         socket_.reset();
+        ::close(fd);
     }
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;

@@ -73,7 +73,7 @@ private:
 
     // The rest belongs to strand_.
     PGconn* conn_ = nullptr;
-    std::optional<boost::asio::posix::stream_descriptor> socket_;  // libpq's; released, never closed
+    std::optional<boost::asio::posix::stream_descriptor> socket_;  // a duplicate of libpq's socket
     boost::asio::steady_timer retry_;
     std::deque<pending> pending_;
     std::set<std::string, std::less<>> prepared_;
