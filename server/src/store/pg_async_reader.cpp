@@ -61,6 +61,11 @@ bool statements_out_of_step(PGresult const* r) {
     return state == "26000" || state == "42P05";
 }
 
+bool missing_statement(PGresult const* r) {
+    char const* field = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    return field && std::string_view(field) == "26000";
+}
+
 void no_notices(void*, char const*) {}
 
 }  // namespace
@@ -140,7 +145,8 @@ void pg_async_reader::send(statement const& s, std::vector<param> const& params,
     }
     std::string name(s.name);
     bool sent = true;
-    if (!prepared_.contains(name)) {
+    bool const preparing = !prepared_.contains(name);
+    if (preparing) {
         sent = PQsendPrepare(conn_, name.c_str(), std::string(s.sql).c_str(), 0, nullptr) == 1;
         prepared_.insert(name);
     }
@@ -150,7 +156,7 @@ void pg_async_reader::send(statement const& s, std::vector<param> const& params,
     sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                                        nullptr, nullptr, 0) == 1;
     sent = sent && PQpipelineSync(conn_) == 1;
-    pending_.push_back({std::move(done), {}, {}});
+    pending_.push_back({std::move(done), s.name, preparing, {}, {}});
     if (!sent) return lose(PQerrorMessage(conn_));
     flush();
 }
@@ -206,11 +212,27 @@ void pg_async_reader::take_results() {
         auto status = PQresultStatus(r);
         auto& front = pending_.front();
         bool resync = false;
-        if (status == PGRES_TUPLES_OK) {
+        if (front.preparing && status != PGRES_PIPELINE_SYNC) {
+            front.preparing = false;  // this is the Prepare's result
+            resync = statements_out_of_step(r);
+            if (status == PGRES_COMMAND_OK) {
+                if (auto f = failed_prepares_.find(front.name); f != failed_prepares_.end()) failed_prepares_.erase(f);
+            } else if (!resync) {
+                // Not prepared: the next statement of this name sends a Prepare again.
+                front.error = std::make_exception_ptr(failure_of(r));
+                if (auto p = prepared_.find(front.name); p != prepared_.end()) prepared_.erase(p);
+                failed_prepares_.insert_or_assign(std::string(front.name), front.error);
+            }
+        } else if (status == PGRES_TUPLES_OK) {
             front.rows = rows_of(r);
         } else if (status != PGRES_COMMAND_OK && status != PGRES_PIPELINE_SYNC) {
-            if (!front.error) front.error = std::make_exception_ptr(failure_of(r));
-            resync = statements_out_of_step(r);
+            auto failed = failed_prepares_.find(front.name);
+            if (failed != failed_prepares_.end() && !front.error && missing_statement(r)) {
+                front.error = failed->second;  // sent before its Prepare was known to have failed
+            } else {
+                if (!front.error) front.error = std::make_exception_ptr(failure_of(r));
+                resync = statements_out_of_step(r);
+            }
         }
         PQclear(r);
         if (status == PGRES_PIPELINE_SYNC) {
@@ -249,6 +271,7 @@ void pg_async_reader::drop_connection() {
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
     prepared_.clear();
+    failed_prepares_.clear();
 }
 
 }  // namespace varde::store
