@@ -90,9 +90,19 @@ void pg_async_reader::close() {
 }
 
 void pg_async_reader::connect() {
-    owned_conn conn(PQconnectdb(url_.c_str()));
-    bool ok = conn && PQstatus(conn.get()) == CONNECTION_OK && PQsetnonblocking(conn.get(), 1) == 0 &&
-              PQenterPipelineMode(conn.get()) == 1;
+    // Named for pg_stat_activity, unless the URL names its connections itself.
+    char const* const keys[] = {"dbname", "fallback_application_name", nullptr};
+    char const* const values[] = {url_.c_str(), "varde-reads", nullptr};
+    owned_conn conn(PQconnectdbParams(keys, values, 1));
+    bool ok = conn && PQstatus(conn.get()) == CONNECTION_OK;
+    if (ok) {
+        // As pg_pool's connections: JIT compilation costs 100+ ms whenever the planner
+        // overestimates a short query (see pg_pool.cpp).
+        PGresult* r = PQexec(conn.get(), "SET jit = off");
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    ok = ok && PQsetnonblocking(conn.get(), 1) == 0 && PQenterPipelineMode(conn.get()) == 1;
     if (!ok) {
         log::warn("db.async_reader_unavailable", {{"detail", conn ? PQerrorMessage(conn.get()) : "out of memory"},
                                                   {"retry_s", retry_delay_.count()}});
