@@ -1,6 +1,7 @@
 #include "store/pg_async_reader.hpp"
 
 #include <fcntl.h>
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <memory>
@@ -67,6 +68,17 @@ bool missing_statement(PGresult const* r) {
 }
 
 void no_notices(void*, char const*) {}
+
+// Input that OpenSSL has already taken from the socket and decrypted, but libpq not yet from
+// OpenSSL. A TLS record is read whole; PQconsumeInput takes only what fits the room left in
+// libpq's buffer (8 KiB at least) and returns, so the rest of a larger record stays inside
+// OpenSSL, where no readiness of the socket will ever show it (libpq's own blocking waits
+// ask OpenSSL first, pqSocketCheck). PostgreSQL 15 writes 8 KiB at most at a time, which
+// always fits; a server or pooler that writes more at once sends records of up to 16 KiB.
+bool tls_holds_input(PGconn* conn) {
+    auto* ssl = static_cast<SSL*>(PQsslStruct(conn, "OpenSSL"));
+    return ssl != nullptr && SSL_pending(ssl) > 0;
+}
 
 }  // namespace
 
@@ -197,6 +209,8 @@ void pg_async_reader::wait_readable() {
                             reading_ = false;
                             if (ec) return lose(ec.message());
                             if (PQconsumeInput(conn_) != 1) return lose(PQerrorMessage(conn_));
+                            while (tls_holds_input(conn_))
+                                if (PQconsumeInput(conn_) != 1) return lose(PQerrorMessage(conn_));
                             take_results();
                             if (!conn_) return;  // lost while taking them
                             // libpq gave up on the connection (e.g. lost step with the
