@@ -35,6 +35,7 @@ public:
     void wait();
 
     bool schema_ready() const { return schema_ready_; }
+    store::pg_async_reader const& reads() const { return reads_; }
 
 private:
     void try_migrate();

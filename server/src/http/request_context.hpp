@@ -30,6 +30,9 @@ struct request_context {
     // is checked afresh, whatever its first requests were (an open route checks nothing).
     bool verified_on_connection = false;
     bool verified_now = false;  // out: this request did that fresh, successful check
+    // The rate limiter has admitted this request already (router::answer_async): a retry of
+    // it on the worker path is not counted again.
+    bool rate_admitted = false;
 };
 
 struct response {

@@ -124,7 +124,8 @@ std::optional<response> router::over_rate_limit(request_context const& ctx) cons
 
 // After authentication (ctx.principal set, or an open route): rate limit, route, handler.
 response router::answer_authenticated(request_context& ctx, handlers::services& s) const {
-    if (auto refusal = over_rate_limit(ctx)) return std::move(*refusal);
+    if (!ctx.rate_admitted)
+        if (auto refusal = over_rate_limit(ctx)) return std::move(*refusal);
     bool path_known = false;
     auto m = find(ctx, path_known);
     if (!m) {
@@ -178,6 +179,7 @@ bool router::answer_async(std::shared_ptr<request_context> const& ctx, handlers:
             done(std::move(*refusal));
             return true;
         }
+        ctx->rate_admitted = true;  // its 503 retry on a worker is the same request
         m->r->async_fn(ctx, s, done);  // a copy: `done` stays ours should the start throw
     } catch (std::exception const& e) {
         done(to_response({500, "the node failed to handle this request; it has been logged", {}, e.what()}, *ctx));

@@ -1,5 +1,9 @@
 #include "store/pg_async_reader.hpp"
 
+#include <fcntl.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
+
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -58,7 +62,23 @@ bool statements_out_of_step(PGresult const* r) {
     return state == "26000" || state == "42P05";
 }
 
+bool missing_statement(PGresult const* r) {
+    char const* field = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    return field && std::string_view(field) == "26000";
+}
+
 void no_notices(void*, char const*) {}
+
+// Input that OpenSSL has already taken from the socket and decrypted, but libpq not yet from
+// OpenSSL. A TLS record is read whole; PQconsumeInput takes only what fits the room left in
+// libpq's buffer (8 KiB at least) and returns, so the rest of a larger record stays inside
+// OpenSSL, where no readiness of the socket will ever show it (libpq's own blocking waits
+// ask OpenSSL first, pqSocketCheck). PostgreSQL 15 writes 8 KiB at most at a time, which
+// always fits; a server or pooler that writes more at once sends records of up to 16 KiB.
+bool tls_holds_input(PGconn* conn) {
+    auto* ssl = static_cast<SSL*>(PQsslStruct(conn, "OpenSSL"));
+    return ssl != nullptr && SSL_pending(ssl) > 0;
+}
 
 }  // namespace
 
@@ -82,9 +102,19 @@ void pg_async_reader::close() {
 }
 
 void pg_async_reader::connect() {
-    owned_conn conn(PQconnectdb(url_.c_str()));
-    bool ok = conn && PQstatus(conn.get()) == CONNECTION_OK && PQsetnonblocking(conn.get(), 1) == 0 &&
-              PQenterPipelineMode(conn.get()) == 1;
+    // Named for pg_stat_activity, unless the URL names its connections itself.
+    char const* const keys[] = {"dbname", "fallback_application_name", nullptr};
+    char const* const values[] = {url_.c_str(), "varde-reads", nullptr};
+    owned_conn conn(PQconnectdbParams(keys, values, 1));
+    bool ok = conn && PQstatus(conn.get()) == CONNECTION_OK;
+    if (ok) {
+        // As pg_pool's connections: JIT compilation costs 100+ ms whenever the planner
+        // overestimates a short query (see pg_pool.cpp).
+        PGresult* r = PQexec(conn.get(), "SET jit = off");
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    ok = ok && PQsetnonblocking(conn.get(), 1) == 0 && PQenterPipelineMode(conn.get()) == 1;
     if (!ok) {
         log::warn("db.async_reader_unavailable", {{"detail", conn ? PQerrorMessage(conn.get()) : "out of memory"},
                                                   {"retry_s", retry_delay_.count()}});
@@ -98,7 +128,17 @@ void pg_async_reader::connect() {
 void pg_async_reader::adopt(PGconn* conn) {
     owned_conn owned(conn);
     if (closed_) return;
-    socket_.emplace(strand_, PQsocket(conn));
+    // The reactor waits on a descriptor of our own for libpq's socket: libpq closes its
+    // descriptor itself as soon as it reads the end of the connection, before we can
+    // deregister it, and by then another thread may have been given the same number for a
+    // socket of its own, which deregistering would silence. Ours stays open until
+    // drop_connection() has deregistered it.
+    int const fd = ::fcntl(PQsocket(conn), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        log::warn("db.async_reader_unavailable", {{"detail", "cannot duplicate the socket descriptor"}});
+        return retry_later();
+    }
+    socket_.emplace(strand_, fd);
     conn_ = owned.release();
     ++generation_;
     ready_ = true;
@@ -127,7 +167,8 @@ void pg_async_reader::send(statement const& s, std::vector<param> const& params,
     }
     std::string name(s.name);
     bool sent = true;
-    if (!prepared_.contains(name)) {
+    bool const preparing = !prepared_.contains(name);
+    if (preparing) {
         sent = PQsendPrepare(conn_, name.c_str(), std::string(s.sql).c_str(), 0, nullptr) == 1;
         prepared_.insert(name);
     }
@@ -137,7 +178,7 @@ void pg_async_reader::send(statement const& s, std::vector<param> const& params,
     sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                                        nullptr, nullptr, 0) == 1;
     sent = sent && PQpipelineSync(conn_) == 1;
-    pending_.push_back({std::move(done), {}, {}});
+    pending_.push_back({std::move(done), s.name, preparing, {}, {}});
     if (!sent) return lose(PQerrorMessage(conn_));
     flush();
 }
@@ -168,8 +209,14 @@ void pg_async_reader::wait_readable() {
                             reading_ = false;
                             if (ec) return lose(ec.message());
                             if (PQconsumeInput(conn_) != 1) return lose(PQerrorMessage(conn_));
+                            while (tls_holds_input(conn_))
+                                if (PQconsumeInput(conn_) != 1) return lose(PQerrorMessage(conn_));
                             take_results();
                             if (!conn_) return;  // lost while taking them
+                            // libpq gave up on the connection (e.g. lost step with the
+                            // protocol) without an error we saw: the socket may stay open
+                            // and silent, so waiting on it would hang what is pending.
+                            if (PQstatus(conn_) == CONNECTION_BAD) return lose(PQerrorMessage(conn_));
                             flush();             // libpq may have held back output meanwhile
                             wait_readable();
                         });
@@ -189,16 +236,33 @@ void pg_async_reader::take_results() {
         auto status = PQresultStatus(r);
         auto& front = pending_.front();
         bool resync = false;
-        if (status == PGRES_TUPLES_OK) {
+        if (front.preparing && status != PGRES_PIPELINE_SYNC) {
+            front.preparing = false;  // this is the Prepare's result
+            resync = statements_out_of_step(r);
+            if (status == PGRES_COMMAND_OK) {
+                if (auto f = failed_prepares_.find(front.name); f != failed_prepares_.end()) failed_prepares_.erase(f);
+            } else if (!resync) {
+                // Not prepared: the next statement of this name sends a Prepare again.
+                front.error = std::make_exception_ptr(failure_of(r));
+                if (auto p = prepared_.find(front.name); p != prepared_.end()) prepared_.erase(p);
+                failed_prepares_.insert_or_assign(std::string(front.name), front.error);
+            }
+        } else if (status == PGRES_TUPLES_OK) {
             front.rows = rows_of(r);
         } else if (status != PGRES_COMMAND_OK && status != PGRES_PIPELINE_SYNC) {
-            if (!front.error) front.error = std::make_exception_ptr(failure_of(r));
-            resync = statements_out_of_step(r);
+            auto failed = failed_prepares_.find(front.name);
+            if (failed != failed_prepares_.end() && !front.error && missing_statement(r)) {
+                front.error = failed->second;  // sent before its Prepare was known to have failed
+            } else {
+                if (!front.error) front.error = std::make_exception_ptr(failure_of(r));
+                resync = statements_out_of_step(r);
+            }
         }
         PQclear(r);
         if (status == PGRES_PIPELINE_SYNC) {
             auto answered = std::move(front);
             pending_.pop_front();
+            ++answered_;
             answered.done(answered.error, std::move(answered.rows));
         }
         if (resync) return lose("prepared statements out of step");
@@ -221,12 +285,17 @@ void pg_async_reader::drop_connection() {
     ++generation_;  // handlers of this connection's waits now do nothing
     reading_ = writing_ = false;
     if (socket_) {
-        socket_->release();  // libpq's descriptor: PQfinish closes it
+        // Deregistered while still open (release), then closed: the number cannot have been
+        // reused meanwhile. Closing it alone would leave the registration behind while
+        // libpq's descriptor keeps the socket open.
+        int const fd = socket_->release();
         socket_.reset();
+        ::close(fd);
     }
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
     prepared_.clear();
+    failed_prepares_.clear();
 }
 
 }  // namespace varde::store

@@ -18,9 +18,11 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -45,9 +47,15 @@ public:
     bool ready() const override { return ready_; }
     void exec(statement s, std::vector<param> params, rows_done done) override;
 
+    // Statements the server has answered (with rows or an error of their own), since start:
+    // shows which requests took this path (tests).
+    std::uint64_t answered() const { return answered_; }
+
 private:
     struct pending {
         rows_done done;
+        std::string_view name;   // the statement's (statement names are static)
+        bool preparing = false;  // sent with its Prepare: the first result is the Prepare's
         std::exception_ptr error;  // the first error among the statement's results
         std::vector<row> rows;
     };
@@ -69,15 +77,20 @@ private:
 
     // The rest belongs to strand_.
     PGconn* conn_ = nullptr;
-    std::optional<boost::asio::posix::stream_descriptor> socket_;  // libpq's; released, never closed
+    std::optional<boost::asio::posix::stream_descriptor> socket_;  // a duplicate of libpq's socket
     boost::asio::steady_timer retry_;
     std::deque<pending> pending_;
-    std::set<std::string, std::less<>> prepared_;
+    std::set<std::string, std::less<>> prepared_;  // sent a Prepare on conn_, not known to have failed
+    // Statements whose Prepare failed, with its error: given to the statements of that name
+    // sent before the failure was known (without a Prepare of their own), whose "does not
+    // exist" is not the reader being out of step with the server.
+    std::map<std::string, std::exception_ptr, std::less<>> failed_prepares_;
     std::uint64_t generation_ = 0;  // of conn_: a wait's handler from an older one does nothing
     bool reading_ = false;
     bool writing_ = false;
     bool closed_ = false;
     std::atomic<bool> ready_{false};
+    std::atomic<std::uint64_t> answered_{0};
 };
 
 }  // namespace varde::store
