@@ -48,7 +48,9 @@ failure failure_of(PGresult const* r) {
     char const* field = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     std::string_view state = field ? field : "";
     std::string detail = PQresultErrorMessage(r);
-    if (state == "40001" || state == "40P01") return failure(error_kind::retryable, detail);
+    // This reader never runs a statement twice; as unavailable (503), the read is tried again
+    // on the worker path, whose pool runs serialization failures and deadlocks again.
+    if (state == "40001" || state == "40P01") return failure(error_kind::unavailable, detail);
     if (state.starts_with("08") || state.starts_with("57") || state.starts_with("53"))
         return failure(error_kind::unavailable, detail);
     return failure(error_kind::internal, detail);
@@ -86,7 +88,8 @@ pg_async_reader::pg_async_reader(asio::any_io_executor io, asio::any_io_executor
     : strand_(asio::make_strand(io)),
       blocking_(std::move(blocking)),
       url_(with_connect_timeout(url, std::chrono::seconds(3))),
-      retry_(strand_) {}
+      retry_(strand_),
+      watchdog_(strand_) {}
 
 pg_async_reader::~pg_async_reader() { close(); }
 
@@ -97,6 +100,7 @@ void pg_async_reader::start() {
 void pg_async_reader::close() {
     closed_ = true;
     retry_.cancel();
+    watchdog_.cancel();
     drop_connection();
     pending_.clear();  // the I/O context is gone: nobody is left to answer
 }
@@ -178,9 +182,24 @@ void pg_async_reader::send(statement const& s, std::vector<param> const& params,
     sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                                        nullptr, nullptr, 0) == 1;
     sent = sent && PQpipelineSync(conn_) == 1;
-    pending_.push_back({std::move(done), s.name, preparing, {}, {}});
+    pending_.push_back({std::move(done), s.name, preparing, {}, {}, std::chrono::steady_clock::now()});
     if (!sent) return lose(PQerrorMessage(conn_));
     flush();
+    watch();
+}
+
+void pg_async_reader::watch() {
+    if (watching_ || pending_.empty()) return;
+    watching_ = true;
+    watchdog_.expires_at(pending_.front().sent_at + answer_timeout_);
+    watchdog_.async_wait([this, generation = generation_](boost::system::error_code ec) {
+        watching_ = false;
+        if (ec || closed_) return;
+        if (generation != generation_) return watch();  // statements sent on a newer connection
+        if (!pending_.empty() && std::chrono::steady_clock::now() - pending_.front().sent_at >= answer_timeout_)
+            return lose("no answer in " + std::to_string(answer_timeout_.count()) + " s");
+        watch();  // the oldest now is younger: watch it
+    });
 }
 
 // Sends what libpq holds; if the socket is full, again once it can take more.

@@ -58,6 +58,7 @@ private:
         bool preparing = false;  // sent with its Prepare: the first result is the Prepare's
         std::exception_ptr error;  // the first error among the statement's results
         std::vector<row> rows;
+        std::chrono::steady_clock::time_point sent_at;
     };
 
     void connect();  // on the blocking executor
@@ -67,6 +68,7 @@ private:
     void flush();
     void wait_readable();
     void take_results();
+    void watch();  // a connection that stops answering (a silent network) is given up
     void lose(std::string const& why);  // fails what is pending, reconnects later
     void drop_connection();
 
@@ -74,11 +76,16 @@ private:
     boost::asio::any_io_executor blocking_;
     std::string url_;
     std::chrono::seconds retry_delay_{1};
+    // The longest the oldest statement may wait for its answer before the connection is
+    // given up (its reads then go to the workers). A report read takes milliseconds.
+    std::chrono::seconds answer_timeout_{10};
 
     // The rest belongs to strand_.
     PGconn* conn_ = nullptr;
     std::optional<boost::asio::posix::stream_descriptor> socket_;  // a duplicate of libpq's socket
     boost::asio::steady_timer retry_;
+    boost::asio::steady_timer watchdog_;
+    bool watching_ = false;
     std::deque<pending> pending_;
     std::set<std::string, std::less<>> prepared_;  // sent a Prepare on conn_, not known to have failed
     // Statements whose Prepare failed, with its error: given to the statements of that name
