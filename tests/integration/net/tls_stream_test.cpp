@@ -149,6 +149,37 @@ protected:
         ASSERT_FALSE(sent.ec) << sent.ec.message();
     }
 
+    // The server writes frame i (headers[i], then bodies[i]: two buffers, one write) once
+    // frame i - 1 is written; `writes` ends after the last or at the first error.
+    void write_frames(std::vector<std::string> const& headers, std::vector<std::string> const& bodies,
+                      outcome& writes) {
+        next_frame_ = 0;
+        write_next_ = [this, &headers, &bodies, &writes] {
+            if (next_frame_ == bodies.size()) return (void)(writes.done = true);
+            std::array<asio::const_buffer, 2> frame{asio::buffer(headers[next_frame_]),
+                                                    asio::buffer(bodies[next_frame_])};
+            asio::async_write(*server_, frame, [this, &writes](beast::error_code ec, std::size_t n) {
+                writes.bytes += n;
+                if (ec) {
+                    writes.ec = ec;
+                    writes.done = true;
+                    return;
+                }
+                ++next_frame_;
+                write_next_();
+            });
+        };
+        write_next_();
+    }
+
+    // The client sends `text`; the read pending into `inbox` ends with exactly it.
+    void expect_read_of(std::string const& text, outcome& read, std::array<char, 64> const& inbox) {
+        client_write(text);
+        ASSERT_TRUE(run_until([&] { return read.done; }));
+        EXPECT_FALSE(read.ec) << read.ec.message();
+        EXPECT_EQ(std::string_view(inbox.data(), read.bytes), text);
+    }
+
     // Raw bytes from the client's socket, under TLS.
     void client_write_raw(std::string_view bytes) {
         beast::error_code ec;
@@ -205,6 +236,8 @@ protected:
     asio::io_context ioc_;
     std::optional<ssl::context> server_context_, client_context_;
     std::optional<tls_stream> server_;
+    std::size_t next_frame_ = 0;           // write_frames
+    std::function<void()> write_next_;     // write_frames
     std::optional<client_stream> client_;
 };
 
@@ -348,23 +381,8 @@ TEST_P(TlsStream, ManySmallWritesWhileAReadIsPending) {
         bodies.push_back(pattern(1 + (i * 7919) % 3000, i));
         expected += headers.back() + bodies.back();
     }
-    std::size_t next = 0;
     outcome writes;
-    std::function<void()> write_next = [&] {
-        if (next == bodies.size()) return (void)(writes.done = true);
-        std::array<asio::const_buffer, 2> frame{asio::buffer(headers[next]), asio::buffer(bodies[next])};
-        asio::async_write(*server_, frame, [&](beast::error_code ec, std::size_t n) {
-            writes.bytes += n;
-            if (ec) {
-                writes.ec = ec;
-                writes.done = true;
-                return;
-            }
-            ++next;
-            write_next();
-        });
-    };
-    write_next();
+    write_frames(headers, bodies, writes);
     auto got = client_read(expected.size());
     ASSERT_TRUE(run_until([&] { return writes.done; }));
     EXPECT_FALSE(writes.ec) << writes.ec.message();
@@ -372,10 +390,7 @@ TEST_P(TlsStream, ManySmallWritesWhileAReadIsPending) {
     EXPECT_EQ(first_difference(got, expected), "same");
     EXPECT_FALSE(read.done) << "the pending read ended without data: " << read.ec.message();
 
-    client_write("ping");
-    ASSERT_TRUE(run_until([&] { return read.done; }));
-    EXPECT_FALSE(read.ec) << read.ec.message();
-    EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "ping");
+    expect_read_of("ping", read, inbox);
 }
 
 // The hardest interleaving: a gathered write is stuck halfway through a record (the client
@@ -389,24 +404,9 @@ TEST_P(TlsStream, ReadsCompleteWhileAWriteWaitsForTheSocket) {
         bodies.push_back(pattern(12000 + i, i));  // with its 8-byte header: one gathered record
         expected += "frame..." + bodies.back();
     }
-    std::size_t next = 0;
     outcome writes;
-    std::string const header = "frame...";
-    std::function<void()> write_next = [&] {
-        if (next == bodies.size()) return (void)(writes.done = true);
-        std::array<asio::const_buffer, 2> frame{asio::buffer(header), asio::buffer(bodies[next])};
-        asio::async_write(*server_, frame, [&](beast::error_code ec, std::size_t n) {
-            writes.bytes += n;
-            if (ec) {
-                writes.ec = ec;
-                writes.done = true;
-                return;
-            }
-            ++next;
-            write_next();
-        });
-    };
-    write_next();
+    std::vector<std::string> const headers(bodies.size(), "frame...");
+    write_frames(headers, bodies, writes);
     run_for(300ms);
     ASSERT_FALSE(writes.done) << "the write did not have to wait: the test proves nothing";
 
@@ -486,10 +486,7 @@ TEST_P(TlsStream, ReplacedOrCancelledDeadlineDoesNotFire) {
     EXPECT_FALSE(read.done) << read.ec.message();
     ASSERT_TRUE(server_->next_layer().is_open());
 
-    client_write("still here");
-    ASSERT_TRUE(run_until([&] { return read.done; }));
-    EXPECT_FALSE(read.ec) << read.ec.message();
-    EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "still here");
+    expect_read_of("still here", read, inbox);
 }
 
 // The race the deadline's tick is for: the old deadline has passed and its handler is
@@ -515,10 +512,7 @@ TEST_P(TlsStream, DeadlineReplacedAfterItPassedButBeforeItsHandlerRanDoesNotClos
     EXPECT_TRUE(server_->next_layer().is_open()) << "the replaced deadline closed the connection";
     EXPECT_FALSE(read.done) << read.ec.message();
 
-    client_write("on time");
-    ASSERT_TRUE(run_until([&] { return read.done; }));
-    EXPECT_FALSE(read.ec) << read.ec.message();
-    EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "on time");
+    expect_read_of("on time", read, inbox);
 }
 
 TEST_P(TlsStream, CancelEndsAPendingReadAndTheStreamStillWorks) {
@@ -534,10 +528,7 @@ TEST_P(TlsStream, CancelEndsAPendingReadAndTheStreamStillWorks) {
 
     outcome again;
     server_->async_read_some(asio::buffer(inbox), again.handler());
-    client_write("after cancel");
-    ASSERT_TRUE(run_until([&] { return again.done; }));
-    EXPECT_FALSE(again.ec) << again.ec.message();
-    EXPECT_EQ(std::string_view(inbox.data(), again.bytes), "after cancel");
+    expect_read_of("after cancel", again, inbox);
 }
 
 // A write cancelled while it waits for the socket has left OpenSSL halfway through: part of
@@ -581,10 +572,7 @@ TEST_P(TlsStream, WriteAfterACancelledWriteIsNeverAMixOfTheTwo) {
     std::array<char, 64> inbox{};
     outcome read;
     server_->async_read_some(asio::buffer(inbox), read.handler());
-    client_write("reads go on");
-    ASSERT_TRUE(run_until([&] { return read.done; }));
-    EXPECT_FALSE(read.ec) << read.ec.message();
-    EXPECT_EQ(std::string_view(inbox.data(), read.bytes), "reads go on");
+    expect_read_of("reads go on", read, inbox);
     EXPECT_TRUE(reading);
 
     // Nor does a close wait on the write OpenSSL can no longer finish: it cannot send its

@@ -248,21 +248,21 @@ TEST_F(AsyncReader, AFailingStatementFailsAloneAndTheNextOnesSucceed) {
     auto bad_cast = issue(divide_sql, {"not a number"});
     auto ok3 = issue(twice_sql, {"21"});
 
-    auto a = get(ok1);
-    ASSERT_FALSE(a.failed) << a.detail;
-    EXPECT_EQ(a.rows.at(0).int64(0), 25);
-    a = get(by_zero);
-    EXPECT_EQ(a.failed, error_kind::internal);
-    EXPECT_NE(a.detail.find("division by zero"), std::string::npos) << a.detail;
-    a = get(ok2);
-    ASSERT_FALSE(a.failed) << a.detail;
-    EXPECT_EQ(a.rows.at(0).int64(0), 20);
-    a = get(bad_cast);
-    EXPECT_EQ(a.failed, error_kind::internal);
-    EXPECT_NE(a.detail.find("invalid input syntax"), std::string::npos) << a.detail;
-    a = get(ok3);
-    ASSERT_FALSE(a.failed) << a.detail;
-    EXPECT_EQ(a.rows.at(0).int64(0), 42);
+    auto expect_number = [](std::future<answer>& f, std::int64_t expected) {
+        auto a = get(f);
+        ASSERT_FALSE(a.failed) << a.detail;
+        EXPECT_EQ(a.rows.at(0).int64(0), expected);
+    };
+    auto expect_failure = [](std::future<answer>& f, std::string const& why) {
+        auto a = get(f);
+        EXPECT_EQ(a.failed, error_kind::internal);
+        EXPECT_NE(a.detail.find(why), std::string::npos) << a.detail;
+    };
+    expect_number(ok1, 25);
+    expect_failure(by_zero, "division by zero");
+    expect_number(ok2, 20);
+    expect_failure(bad_cast, "invalid input syntax");
+    expect_number(ok3, 42);
     EXPECT_TRUE(reader->ready());
 }
 
