@@ -1,11 +1,10 @@
 #include "handlers/reports.hpp"
 
-#include "store/async_reader.hpp"
-
 #include "handlers/respond.hpp"
 
 #include "http/problem.hpp"
 #include "service/report_service.hpp"
+#include "store/async_reader.hpp"
 
 namespace varde::handlers {
 

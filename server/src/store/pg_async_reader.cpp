@@ -120,8 +120,10 @@ void pg_async_reader::connect() {
     }
     ok = ok && PQsetnonblocking(conn.get(), 1) == 0 && PQenterPipelineMode(conn.get()) == 1;
     if (!ok) {
-        log::warn("db.async_reader_unavailable", {{"detail", conn ? PQerrorMessage(conn.get()) : "out of memory"},
-                                                  {"retry_s", retry_delay_.count()}});
+        // Once per outage: it tries again every second while the database is away.
+        if (!outage_logged_.exchange(true))
+            log::warn("db.async_reader_unavailable", {{"detail", conn ? PQerrorMessage(conn.get()) : "out of memory"},
+                                                      {"retry_s", retry_delay_.count()}});
         asio::post(strand_, [this] { retry_later(); });
         return;
     }
@@ -146,6 +148,7 @@ void pg_async_reader::adopt(PGconn* conn) {
     conn_ = owned.release();
     ++generation_;
     ready_ = true;
+    outage_logged_ = false;
     log::info("db.async_reader_connected", {});
     wait_readable();
 }

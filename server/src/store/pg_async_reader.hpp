@@ -97,6 +97,7 @@ private:
     bool writing_ = false;
     bool closed_ = false;
     std::atomic<bool> ready_{false};
+    std::atomic<bool> outage_logged_{false};  // set by connect() on a worker, cleared by adopt()
     std::atomic<std::uint64_t> answered_{0};
 };
 
