@@ -2,7 +2,7 @@
 # Machine references for bench/run.sh: what this machine does without Varde, so the node's
 # figures can be read against it (bench/reference/README.md). Sourced by run.sh, which calls
 # `run_references OUT.json` and provides pin_node, pin_load, pg_port, db, work, pki,
-# bench_bin, duration, fan_subs, fan_rate, pg_dir and log.
+# bench_bin, duration, fan_subs, fan_rate, idle_n, idle_hold, pg_dir and log.
 #
 #  - openssl speed -seconds 3 ecdsap256: P-256 signs and verifies per second on one core
 #    (a full mutual-TLS handshake costs the node one sign and one verify, plus ECDHE).
@@ -16,18 +16,24 @@
 #    bench/reference/wrk_client_cert.c): keep-alive, then a new connection (full handshake)
 #    per request. nginx CPU per request / handshake from /proc/<worker>/stat.
 #  - Node.js ws: bench/reference/ws-fanout/server.js on CPU 0, and the unchanged
-#    `varde-bench fanout` against it: at the fanout scenario's size, and at a high rate.
+#    `varde-bench fanout` against it: at the fanout scenario's size, and at a high rate; then,
+#    on a freshly started server, the unchanged `varde-bench idle` (memory per idle subscriber).
+#  - send floor: bench/reference/send_floor.c, one send() of a report-sized frame to each of the
+#    fanout scenario's connections per round, sender on CPU 0, receiver on CPU 1: the kernel's
+#    own CPU per delivery (no TLS, no WebSocket), at the scenario's rate and saturated.
 #
 # Each reference fails soft: its key is null and a line is logged; the run goes on.
 # Env: BENCH_REF_SECONDS (wrk duration, 10), BENCH_NGINX_PORT (55495), BENCH_WS_PORT (55496),
 # BENCH_WS_HIGH_RATE (reports/s of the high-rate ws run, 200), BENCH_WS_HIGH_DURATION (its
-# --duration, 10 s), REFS_ONLY (a subset of "openssl pgbench fsync nginx ws"; all by default).
+# --duration, 10 s), REFS_ONLY (a subset of "openssl pgbench fsync nginx ws floor"; all by
+# default), BENCH_FLOOR_BYTES (the send floor's frame, 2690: the ws reference's report frame).
 #
 # Standalone (development; builds its own PKI and, for pgbench, its own PostgreSQL):
-#   bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [fsync] [nginx] [ws]
+#   bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [fsync] [nginx] [ws] [floor]
 # default DIR /tmp/refs-dev, bench binary build-refs/bench/varde-bench; writes DIR/references.json,
 # DIR/RESULTS.md and DIR/results.json (references only). BENCH_DURATION (5),
-# BENCH_FANOUT_SUBSCRIBERS (1000), BENCH_FANOUT_RATE (10), BENCH_PG_PORT (55497).
+# BENCH_FANOUT_SUBSCRIBERS (1000), BENCH_FANOUT_RATE (10), BENCH_IDLE_CONNECTIONS (10000),
+# BENCH_IDLE_HOLD (40), BENCH_PG_PORT (55497).
 
 ref_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ref_src=$ref_here/reference
@@ -330,25 +336,43 @@ reference_node_ws() {
     log "reference: the ws server did not come up, see $d/server.log"; ref_stop "$pid"; return 1
   fi
   log "reference: Node.js $(node --version) ws $want fan-out server, pid $pid on 127.0.0.1:$ws_port"
-  local at_rate high_rate ok=0
+  local at_rate high_rate idle=null ok=0
   if ref_fanout "$pid" --duration "$duration" --connections "$fan_subs" --rate "$fan_rate"; then
     at_rate=$ref_fan_json; ok=1; else at_rate=null; fi
   if ref_fanout "$pid" --duration "$high_s" --connections "$fan_subs" --rate "$high"; then
     high_rate=$ref_fan_json; ok=1; else high_rate=null; fi
   ref_stop "$pid"
-  [ "$ok" = 1 ] || return 1
   local stats
   stats=$(sed -n 's/^ws-fanout: stopping; //p' "$d/server.log" | tail -1)
-  jq -cn --argjson at "$at_rate" --argjson high "$high_rate" --arg node "$(node --version)" --arg ws "$want" \
+  # Idle subscribers on a freshly started server, so that its memory before them is its own.
+  "${pin_node[@]}" node "$d/server.js" --pki "$pki" --host 127.0.0.1 --port "$ws_port" >"$d/server-idle.log" 2>&1 &
+  pid=$!
+  ref_pids="$ref_pids $pid"
+  if ref_wait_up "$ws_port" "$pid" && ref_ws_idle "$pid"; then idle=$ref_idle_json; ok=1
+  else log "reference: idle subscribers against the ws server failed, see $d/bench.stderr"; fi
+  ref_stop "$pid"
+  [ "$ok" = 1 ] || return 1
+  jq -cn --argjson at "$at_rate" --argjson high "$high_rate" --argjson idle "$idle" --arg node "$(node --version)" --arg ws "$want" \
     --argjson stats "${stats:-null}" --arg server "$server_shown" \
     '{node: $node, ws: $ws, frame_bytes: ($stats.frameBytes // null), server_counts: $stats, server_command: $server,
       setup: "one Node.js process on CPU 0 (bench/reference/ws-fanout/server.js): mutual TLS, each POST /v1/reports sends one report.published text frame (the same Buffer) to every subscriber; varde-bench fanout on CPU 1",
-      at_scenario_rate: $at, high_rate: $high}'
+      at_scenario_rate: $at, high_rate: $high, idle: $idle}'
+}
+
+# The unchanged idle scenario against the ws server: sets ref_idle_json, or returns 1.
+ref_ws_idle() {   # ref_ws_idle PID
+  local -a cmd=(varde-bench idle --url "https://127.0.0.1:$ws_port" --pki "$pki" --node-pid "$1"
+                --connections "$idle_n" --hold "$idle_hold")
+  local shown; shown=$(ref_shown "${pin_load[*]}" "${cmd[*]}")
+  log "reference: $shown"
+  local line
+  line=$("${pin_load[@]}" "$bench_bin" "${cmd[@]:1}" 2>>"$work/ws-fanout/bench.stderr") || return 1
+  ref_idle_json=$(jq -c --arg cmd "$shown" '{command: $cmd, result: .}' <<<"$line")
 }
 
 run_references() {   # run_references OUT.json
-  local only=" ${REFS_ONLY:-openssl pgbench fsync nginx ws} "
-  local ossl=null pgb=null fsy=null ngx=null nws=null
+  local only=" ${REFS_ONLY:-openssl pgbench fsync nginx ws floor} "
+  local ossl=null pgb=null fsy=null ngx=null nws=null flo=null
   if [[ "$only" == *" openssl "* ]]; then
     log "reference: openssl speed -seconds 3 ecdsap256"
     ossl=$(reference_openssl) || { log "reference: openssl speed failed"; ossl=null; }
@@ -361,6 +385,9 @@ run_references() {   # run_references OUT.json
     log "reference: pg_test_fsync -s 2 beside $pg_dir"
     fsy=$(reference_pg_test_fsync) || { log "reference: pg_test_fsync failed (see $work/pg_test_fsync.log)"; fsy=null; }
   fi
+  if [[ "$only" == *" floor "* ]]; then
+    flo=$(reference_send_floor) || { log "reference: send floor failed (see $work/send_floor.log)"; flo=null; }
+  fi
   # These two start servers: run in this shell (not $(...)) so that their pids reach the trap.
   if [[ "$only" == *" nginx "* ]]; then
     if reference_nginx >"$work/ref-nginx.json" && jq -e . "$work/ref-nginx.json" >/dev/null 2>&1; then ngx=$(cat "$work/ref-nginx.json")
@@ -371,11 +398,37 @@ run_references() {   # run_references OUT.json
     else log "reference: Node.js ws fan-out failed: node_ws_fanout is null"; fi
   fi
   jq -n --argjson openssl "${ossl:-null}" --argjson pgbench "${pgb:-null}" --argjson fsync "${fsy:-null}" \
-    --argjson nginx "${ngx:-null}" --argjson ws "${nws:-null}" \
-    '{openssl_ecdsap256: $openssl, pgbench_insert_report: $pgbench, pg_test_fsync: $fsync, nginx_wrk: $nginx, node_ws_fanout: $ws}' >"$1"
+    --argjson nginx "${ngx:-null}" --argjson ws "${nws:-null}" --argjson floor "${flo:-null}" \
+    '{openssl_ecdsap256: $openssl, pgbench_insert_report: $pgbench, pg_test_fsync: $fsync, nginx_wrk: $nginx, node_ws_fanout: $ws, send_floor: $floor}' >"$1"
 }
 
-# --- standalone: bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [nginx] [ws] ---
+# --- the kernel's floor per fan-out delivery ---
+
+ref_send_floor_run() {   # ref_send_floor_run RATE SECONDS: one run; prints its JSON with the command
+  local bin=$work/send_floor bytes=${BENCH_FLOOR_BYTES:-2690}
+  local -a cpus=()
+  [ ${#pin_node[@]} -gt 0 ] && cpus=(0 1)
+  local -a cmd=("$bin" "$fan_subs" "$bytes" "$1" "$2" "${cpus[@]}")
+  local shown; shown=$(ref_shown "${cmd[*]}")
+  log "reference: $shown"
+  local line
+  line=$("${cmd[@]}" 2>>"$work/send_floor.log") || { log "reference: send_floor failed, see $work/send_floor.log"; return 1; }
+  jq -c --arg cmd "$shown" '. + {command: $cmd}' <<<"$line"
+}
+
+reference_send_floor() {
+  ref_need cc gcc || return 1
+  cc -O2 -Wall -o "$work/send_floor" "$ref_src/send_floor.c" 2>"$work/send_floor.log" ||
+    { log "reference: cannot compile send_floor, see $work/send_floor.log"; return 1; }
+  local at high
+  at=$(ref_send_floor_run "$fan_rate" "$duration") || at=null
+  high=$(ref_send_floor_run 200 5) || high=null
+  [ "$at" != null ] || [ "$high" != null ] || return 1
+  jq -cn --argjson at "$at" --argjson high "$high" \
+    '{setup: "one send() per connection and round (TCP_NODELAY), sender on CPU 0, an epoll receiver on CPU 1; CPU of the sender by getrusage", at_scenario_rate: $at, saturated: $high}'
+}
+
+# --- standalone: bench/references.sh [--work DIR] [--bench-bin F] [openssl] [pgbench] [nginx] [ws] [floor] ---
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   root=$(cd "$ref_here/.." && pwd)
@@ -385,18 +438,19 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     case "$1" in
       --work) work=$2; shift 2 ;;
       --bench-bin) bench_bin=$2; shift 2 ;;
-      openssl|pgbench|fsync|nginx|ws) sel+=("$1"); shift ;;
+      openssl|pgbench|fsync|nginx|ws|floor) sel+=("$1"); shift ;;
       -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
       *) echo "references.sh: unknown argument $1" >&2; exit 2 ;;
     esac
   done
   [ ${#sel[@]} -gt 0 ] && REFS_ONLY="${sel[*]}"
-  export REFS_ONLY=${REFS_ONLY:-openssl pgbench fsync nginx ws}
+  export REFS_ONLY=${REFS_ONLY:-openssl pgbench fsync nginx ws floor}
   mkdir -p "$work" && work=$(cd "$work" && pwd)
   bench_bin=$(readlink -f "$bench_bin" 2>/dev/null || echo "$bench_bin")
   pki=$work/pki pg_dir=$work/pg db=varde_bench
   pg_port=${BENCH_PG_PORT:-55497}
   duration=${BENCH_DURATION:-5} fan_subs=${BENCH_FANOUT_SUBSCRIBERS:-1000} fan_rate=${BENCH_FANOUT_RATE:-10}
+  idle_n=${BENCH_IDLE_CONNECTIONS:-10000} idle_hold=${BENCH_IDLE_HOLD:-40}
   log() { echo "references: $*" >&2; }
   if [ "$(nproc)" -ge 2 ]; then pin_node=(taskset -c 0) pin_load=(taskset -c 1); else pin_node=() pin_load=(); fi
   pg_started=0

@@ -77,6 +77,16 @@ ref_rows2=$(jq -r 'def r: if type == "number" then (. * 10 | round) / 10 else . 
       if $run == null then failed("Node.js \($w.node) ws \($w.ws) fan-out, \($what)") else
         $run.result as $res |
         "| reference: Node.js \($w.node) ws \($w.ws) fan-out over mutual TLS, \($what) (1 process on CPU 0; \($w.frame_bytes) B frames) | \($res.ops_per_s | r) deliveries/s (\($res.subscribers) subscribers, \($res.published) reports at \($res.rate_per_s)/s offered, \($run.publish_rate_reached)/s reached over \($res.seconds) s); publish-to-delivery p50 \($res.p50_ms) / p90 \($res.p90_ms) / p99 \($res.p99_ms) / max \($res.max_ms) ms; server CPU \($res.node_cpu_ms_per_op) ms/delivery, ≈ \($run.deliveries_per_core_s // "n/a") deliveries/s per core; busy cores: node \($res.node_cpu_util), varde-bench \($res.bench_cpu_util); errors \($res.errors) | `\($run.command)` (server: `\($w.server_command)`) |" end)
+  end),
+  (if $w == null then empty elif $w.idle == null then failed("Node.js ws, idle subscribers") else
+    $w.idle.result as $res |
+    "| reference: Node.js \($w.node) ws \($w.ws), idle mutual-TLS WebSocket subscribers (a fresh process on CPU 0) | \($res.kib_per_connection) KiB of server memory per idle subscriber (\($res.open_at_end) held \($res.hold_s) s; VmRSS \($res.node_rss_before_kib / 1024 | r) MiB before, \($res.node_rss_open_kib / 1024 | r) MiB with them open); failed \($res.subscribers_failed), closed early \($res.closed_early) | `\($w.idle.command)` |" end),
+  ($x.send_floor // null) as $f |
+  (if $f == null then failed("the kernel'"'"'s send floor") else
+    ([["at_scenario_rate", "at the fanout scenario'"'"'s rate"], ["saturated", "as fast as it goes"]][] as [$k, $what] |
+      $f[$k] as $run |
+      if $run == null then failed("send floor, \($what)") else
+        "| reference: the kernel alone, one send() of \($run.bytes) B per connection and round, \($what) (sender on CPU 0, receiver on CPU 1; no TLS, no WebSocket) | \($run.cpu_us_per_send) µs of sender CPU per send (system \($run.sys_us_per_send), user \($run.user_us_per_send)); \($run.sends) sends to \($run.connections) connections at \($run.rate_per_s) rounds/s offered, in \($run.seconds) s | `\($run.command)` (bench/references.sh) |" end)
   end)' "$out/results.json")
 m() { jq -r ".machine.$1" "$out/results.json"; }
 
