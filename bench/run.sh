@@ -126,6 +126,8 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 admin_url="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 db_url="postgresql://postgres@127.0.0.1:$pg_port/$db"
 psql -qX "$admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+# The postmaster: each scenario also reports the cluster's CPU time (varde-bench --db-pid).
+db_pid=$(head -1 "$pg_dir/data/postmaster.pid")
 
 # --- the node ---
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"   # 1000 subscribers need fds
@@ -172,7 +174,8 @@ record() {   # record NAME RUN COMMAND JSON
 }
 scenario() {   # scenario NAME RUN SUBCOMMAND ARGS...
   local name=$1 run=$2 sub=$3; shift 3
-  local cmd=(varde-bench "$sub" --url "https://127.0.0.1:$node_port" --pki "$pki" --node-pid "$node_pid" "$@")
+  local cmd=(varde-bench "$sub" --url "https://127.0.0.1:$node_port" --pki "$pki" --node-pid "$node_pid"
+             --db-pid "$db_pid" "$@")
   local shown="${pin_load[*]} ${cmd[*]}"
   shown=${shown//$root\//}   # paths under the checkout, relative to it
   shown=${shown# }

@@ -33,7 +33,7 @@ rows=$(jq -r 'def r: if type == "number" then (. * 10 | round) / 10 else . end;
   ([.runs[].errors // 0] | add) as $errs |
   def range($k): if $n > 1 then " (median of \($n); \($lo[$k] | r)–\($hi[$k] | r))" else "" end;
   def lat: " p50 \($r.p50_ms) / p90 \($r.p90_ms) / p99 \($r.p99_ms) / max \($r.max_ms) ms;";
-  def cpu: " node CPU \($r.node_cpu_ms_per_op) ms/op; busy cores: node \($r.node_cpu_util), varde-bench \($r.bench_cpu_util); errors \($errs)";
+  def cpu: " node CPU \($r.node_cpu_ms_per_op) ms/op\(if $r.db_cpu_ms_per_op then ", PostgreSQL \($r.db_cpu_ms_per_op) ms/op" else "" end); busy cores: node \($r.node_cpu_util)\(if $r.db_cpu_util then ", PostgreSQL \($r.db_cpu_util)" else "" end), varde-bench \($r.bench_cpu_util)\(if $r.machine_busy_cores then ", the machine \($r.machine_busy_cores) of \($r.machine_cores)" else "" end); errors \($errs)";
   (if any(.runs[]; .failed == true) then "FAILED (\([.runs[] | select(.failed == true)] | length) of \($n) runs)"
    elif $r.scenario == "fanout" then
      "\($r.ops_per_s | r) deliveries/s\(range("ops_per_s")) (\($r.subscribers) subscribers, \($r.published) reports at \($r.rate_per_s)/s); publish-to-delivery" + lat + cpu

@@ -36,6 +36,7 @@ void apply(options& o, std::string const& key, std::string const& v) {
     else if (key == "--hold") o.hold_s = std::stod(v);
     else if (key == "--in-flight") o.in_flight = static_cast<unsigned>(std::stoul(v));
     else if (key == "--node-pid") o.node_pid = std::stoi(v);
+    else if (key == "--db-pid") o.db_pid = std::stoi(v);
     else if (key == "--example") o.example = v;
     else throw std::invalid_argument("unknown option " + key);
 }
@@ -108,6 +109,7 @@ std::string usage() {
            "  --resume (handshakes: offer the previous connection's session)\n"
            "  --view V (list: view=V)  --hold S (idle: seconds open, --duration)  --in-flight N (16)\n"
            "  --node-pid PID (node CPU per op, node memory for idle)  --example FILE (report template)\n"
+           "  --db-pid PID (PostgreSQL's postmaster: the database's CPU per op)\n"
            "Prints one JSON line of results. See bench/README.md.\n";
 }
 

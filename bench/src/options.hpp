@@ -25,6 +25,7 @@ struct options {
     std::string report_id;               // --report-id ID: requests reads this report (no setup publish)
     unsigned in_flight = 16;             // --in-flight N: connections being set up at once (idle, fanout)
     std::optional<int> node_pid;         // --node-pid PID: measure the node's CPU time
+    std::optional<int> db_pid;           // --db-pid PID: PostgreSQL's postmaster, to measure its CPU time
     std::string example = VARDE_BENCH_EXAMPLE;  // --example FILE: the report template
     std::string scenario;
 };

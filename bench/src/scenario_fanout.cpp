@@ -62,7 +62,7 @@ nlohmann::json run_fanout(options const& o) {
     subs.start(std::chrono::seconds(120));
     double connect_s = std::chrono::duration<double>(clock::now() - connect_start).count();
 
-    run_clock rc(o.node_pid);
+    run_clock rc(o.node_pid, o.db_pid);
     auto pub = publish_at_rate(o, maker, marker);
     // Drain: wait until every expected frame arrived, or give up after 10 s.
     auto expected = pub.published * subs.connected();

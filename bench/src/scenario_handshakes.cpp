@@ -49,7 +49,7 @@ nlohmann::json run_handshakes(options const& o) {
     std::vector<samples> per_thread(o.connections);
     std::vector<handshake_counts> counts(o.connections);
     work_budget budget(o.duration_s, o.count);
-    run_clock rc(o.node_pid);
+    run_clock rc(o.node_pid, o.db_pid);
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < per_thread.size(); ++i)
         threads.emplace_back([&, i] { handshake_loop(o, budget, per_thread[i], counts[i]); });

@@ -41,7 +41,7 @@ nlohmann::json run_idle(options const& o) {
     auto rss_connected = resident_kib(o.node_pid);
 
     // Hold, sampling the node's memory once a second; the run clock covers the hold only.
-    run_clock rc(o.node_pid);
+    run_clock rc(o.node_pid, o.db_pid);
     long rss_max = rss_connected.value_or(0);
     auto end = clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(hold));
     while (clock::now() < end) {

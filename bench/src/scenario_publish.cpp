@@ -75,7 +75,7 @@ nlohmann::json run_publish(options const& o) {
     }
     // Connect first, outside the timing: a fixed-rate run starts when every publisher is ready.
     fixed.start = clock::now() + std::chrono::milliseconds(200 + 10 * o.connections);
-    run_clock rc(o.node_pid);
+    run_clock rc(o.node_pid, o.db_pid);
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < per_thread.size(); ++i)
         threads.emplace_back([&, i] {
@@ -83,7 +83,7 @@ nlohmann::json run_publish(options const& o) {
         });
     if (o.rate) {  // the clock of a fixed-rate run starts with the schedule
         std::this_thread::sleep_until(fixed.start);
-        rc = run_clock(o.node_pid);
+        rc = run_clock(o.node_pid, o.db_pid);
     }
     threads.clear();
     rc.stop();

@@ -67,7 +67,7 @@ void read_loop(options const& o, std::string const& report_path, work_budget& bu
 std::vector<samples> run_blocking(options const& o, std::string const& path, run_clock& rc) {
     std::vector<samples> per_thread(o.connections);
     work_budget budget(o.duration_s, o.count);
-    rc = run_clock(o.node_pid);
+    rc = run_clock(o.node_pid, o.db_pid);
     std::vector<std::jthread> threads;
     for (auto& s : per_thread) threads.emplace_back([&] { read_loop(o, path, budget, s); });
     threads.clear();  // joins
@@ -177,7 +177,7 @@ std::vector<samples> run_async(options const& o, std::string const& path, run_cl
     while (r.ready + r.setup_failed < o.connections && r.ioc.run_one()) {
     }
     r.budget.emplace(o.duration_s, o.count);
-    rc = run_clock(o.node_pid);
+    rc = run_clock(o.node_pid, o.db_pid);
     for (auto& c : conns) {
         c->running = true;
         if (c->up) c->next();
@@ -197,7 +197,7 @@ nlohmann::json run_requests(options const& o) {
     // The report is alice's (trusted, published at once); bob reads the member view of it.
     auto id = o.report_id.empty() ? publish_one(o, o.cert.empty() ? "alice" : principal_or(o, "bob")) : o.report_id;
     auto path = "/v1/reports/" + id;
-    run_clock rc(o.node_pid);
+    run_clock rc(o.node_pid, o.db_pid);
     auto per_conn = o.blocking ? run_blocking(o, path, rc) : run_async(o, path, rc);
     auto j = summarise("requests", per_conn, rc,
                        {{"connections", o.connections},

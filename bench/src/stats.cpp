@@ -3,15 +3,25 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 namespace varde::bench {
 
-std::optional<double> node_cpu_seconds(std::optional<int> pid) {
-    if (!pid) return std::nullopt;
-    std::ifstream in("/proc/" + std::to_string(*pid) + "/stat");
+namespace {
+
+double ticks_to_s(unsigned long long ticks) { return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK)); }
+
+// Fields 4 (ppid) and 14-17 (utime, stime, cutime, cstime) of /proc/<pid>/stat.
+struct proc_times {
+    int ppid = 0;
+    unsigned long long own = 0, reaped = 0;  // utime+stime; cutime+cstime
+};
+
+std::optional<proc_times> read_proc_times(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string line;
     if (!std::getline(in, line)) return std::nullopt;
     // The command name (field 2) may hold spaces; fields are counted after its ')'.
@@ -19,12 +29,45 @@ std::optional<double> node_cpu_seconds(std::optional<int> pid) {
     if (close == std::string::npos) return std::nullopt;
     std::istringstream rest(line.substr(close + 2));
     std::string field;
-    unsigned long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14) utime = std::stoul(field);
-        if (i == 15) stime = std::stoul(field);
+    proc_times t;
+    for (int i = 3; i <= 17 && rest >> field; ++i) {
+        if (i == 4) t.ppid = std::stoi(field);
+        if (i == 14 || i == 15) t.own += std::stoull(field);
+        if (i == 16 || i == 17) t.reaped += std::stoull(field);
     }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    return t;
+}
+
+}  // namespace
+
+std::optional<double> node_cpu_seconds(std::optional<int> pid) {
+    if (!pid) return std::nullopt;
+    auto t = read_proc_times(*pid);
+    if (!t) return std::nullopt;
+    return ticks_to_s(t->own);
+}
+
+std::optional<double> cluster_cpu_seconds(std::optional<int> postmaster_pid) {
+    if (!postmaster_pid) return std::nullopt;
+    auto root = read_proc_times(*postmaster_pid);
+    if (!root) return std::nullopt;
+    auto ticks = root->own + root->reaped;
+    for (auto const& entry : std::filesystem::directory_iterator("/proc")) {
+        auto name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        auto t = read_proc_times(std::stoi(name));  // gone meanwhile: its time is in the reaped sum
+        if (t && t->ppid == *postmaster_pid) ticks += t->own;
+    }
+    return ticks_to_s(ticks);
+}
+
+std::optional<double> machine_busy_seconds() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu")
+        return std::nullopt;
+    return ticks_to_s(user + nice + system + irq + softirq + steal);
 }
 
 std::optional<long> resident_kib(std::optional<int> pid) {
@@ -37,14 +80,20 @@ std::optional<long> resident_kib(std::optional<int> pid) {
     return std::nullopt;
 }
 
-run_clock::run_clock(std::optional<int> node_pid)
-    : pid_(node_pid), start_(clock::now()), cpu_start_(node_cpu_seconds(node_pid)),
+run_clock::run_clock(std::optional<int> node_pid, std::optional<int> db_pid)
+    : pid_(node_pid), db_pid_(db_pid), start_(clock::now()), cpu_start_(node_cpu_seconds(node_pid)),
+      db_start_(cluster_cpu_seconds(db_pid)), busy_start_(machine_busy_seconds()),
       own_start_(node_cpu_seconds(getpid()).value_or(0)) {}
 
 void run_clock::stop() {
     seconds_ = std::chrono::duration<double>(clock::now() - start_).count();
-    auto end = node_cpu_seconds(pid_);
-    if (end && cpu_start_) cpu_ = *end - *cpu_start_;
+    auto difference = [](std::optional<double> from, std::optional<double> to) -> std::optional<double> {
+        if (from && to) return *to - *from;
+        return std::nullopt;
+    };
+    cpu_ = difference(cpu_start_, node_cpu_seconds(pid_));
+    db_cpu_ = difference(db_start_, cluster_cpu_seconds(db_pid_));
+    busy_ = difference(busy_start_, machine_busy_seconds());
     own_cpu_ = node_cpu_seconds(getpid()).value_or(0) - own_start_;
 }
 
@@ -86,7 +135,16 @@ nlohmann::json summarise(char const* scenario, std::vector<samples> const& per_t
     } else {
         j["node_cpu_ms_per_op"] = nullptr;
     }
-    j["bench_cpu_util"] = round3(rc.seconds() > 0 ? rc.own_cpu() / rc.seconds() : 0);
+    auto per_second = [&](double v) { return round3(rc.seconds() > 0 ? v / rc.seconds() : 0); };
+    if (auto db = rc.db_cpu()) {
+        j["db_cpu_ms_per_op"] = ops ? round3(*db * 1000 / static_cast<double>(ops)) : 0.0;
+        j["db_cpu_util"] = per_second(*db);
+    }
+    j["bench_cpu_util"] = per_second(rc.own_cpu());
+    if (auto busy = rc.machine_busy()) {
+        j["machine_busy_cores"] = per_second(*busy);
+        j["machine_cores"] = sysconf(_SC_NPROCESSORS_ONLN);
+    }
     j.update(extra);
     return j;
 }

@@ -22,22 +22,32 @@ struct samples {
 // The node's utime+stime from /proc/<pid>/stat, in seconds; nullopt without a pid.
 std::optional<double> node_cpu_seconds(std::optional<int> pid);
 
+// CPU seconds of a PostgreSQL cluster: its postmaster, every live process it started (backends,
+// WAL writer, checkpointer...) and those it has reaped (its cutime+cstime); nullopt without a pid.
+std::optional<double> cluster_cpu_seconds(std::optional<int> postmaster_pid);
+
+// Busy CPU seconds of the whole machine, all CPUs (/proc/stat: everything but idle and iowait).
+std::optional<double> machine_busy_seconds();
+
 // VmRSS of a process from /proc/<pid>/status, in KiB; nullopt without a pid or on failure.
 std::optional<long> resident_kib(std::optional<int> pid);
 
-// Wall time and node CPU of one run, started at construction.
+// Wall time and CPU of one run, started at construction: the node's, the database's, our own and
+// the machine's, so that a result shows whether the two cores, not the node, were the limit.
 class run_clock {
 public:
-    explicit run_clock(std::optional<int> node_pid);
+    explicit run_clock(std::optional<int> node_pid, std::optional<int> db_pid = std::nullopt);
     void stop();
     double seconds() const { return seconds_; }
     std::optional<double> node_cpu() const { return cpu_; }
+    std::optional<double> db_cpu() const { return db_cpu_; }
+    std::optional<double> machine_busy() const { return busy_; }
     double own_cpu() const { return own_cpu_; }  // varde-bench's CPU: is the load generator the limit?
 
 private:
-    std::optional<int> pid_;
+    std::optional<int> pid_, db_pid_;
     clock::time_point start_;
-    std::optional<double> cpu_start_, cpu_;
+    std::optional<double> cpu_start_, cpu_, db_start_, db_cpu_, busy_start_, busy_;
     double own_start_ = 0, own_cpu_ = 0;
     double seconds_ = 0;
 };
