@@ -70,8 +70,7 @@ protected:
     static client::target at(test_node const& node) { return {"127.0.0.1", node.port()}; }
 
     // A new connection (offering `resume` if set) asks whoami once, with "Connection: close":
-    // the node then ends the connection with a close_notify, and OpenSSL keeps the session in
-    // the node's cache only when the connection ended so.
+    // the node then ends the connection with a close_notify.
     static visit whoami(test_node const& node, client::tls_options const& tls, client::shared_context const& ctx,
                         client::tls_session resume = {}) {
         client::connection c(at(node), tls, ctx, std::move(resume));
@@ -259,6 +258,33 @@ TEST_F(Resumption, Tls13IssuesOneTicketPerConnection) {
     ASSERT_EQ(resumed.request("GET", "/v1/whoami").status, 200u);
     ASSERT_EQ(resumed.request("GET", "/v1/whoami").status, 200u);
     EXPECT_EQ(tickets.count(), 2);
+}
+
+// A client that leaves its idle connection for the node to close (most HTTP connection pools
+// do) resumes afterwards: the node closes at its idle deadline without a close_notify, and the
+// session stays in its cache. (A client that drops its socket mid-connection is not resumed:
+// OpenSSL treats the unexpected end of file as a fatal error, which takes the session out.)
+TEST_P(ResumptionOverEachProtocol, SessionSurvivesTheNodesIdleClose) {
+    auto config = node_config_for(db_->url());
+    config.limits.idle_timeout = std::chrono::seconds(1);
+    test_node quick(config);
+    auto tls = over(tls_for("bob"), GetParam());
+    auto ctx = client::make_shared_context(tls);
+
+    client::tls_session session;
+    {
+        client::connection c(at(quick), tls, ctx);
+        ASSERT_EQ(c.request("GET", "/v1/whoami").status, 200u);
+        session = c.session();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the node closes it
+        EXPECT_ANY_THROW(c.request("GET", "/v1/whoami")) << "the node kept the idle connection open";
+    }
+    ASSERT_TRUE(session);
+    client::connection after(at(quick), tls, ctx, session);
+    EXPECT_TRUE(after.resumed()) << "the session was lost when the node closed the idle connection";
+    auto r = after.request("GET", "/v1/whoami");
+    ASSERT_EQ(r.status, 200u);
+    EXPECT_EQ(fingerprint_in(r), fingerprint_of("bob"));
 }
 
 }  // namespace

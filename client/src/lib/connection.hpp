@@ -72,8 +72,8 @@ public:
     bool resumed() const;
     // A copy of the current session, to offer on a later connection (empty if none). With
     // TLS 1.3 the resumable session comes in a NewSessionTicket after the handshake: take it
-    // after reading a reply. The node keeps a session only if it ended the connection with a
-    // close_notify (send "Connection: close" on the last request).
+    // after reading a reply. The node keeps it when it ends the connection (with "Connection:
+    // close" or at its idle deadline), not when the client drops the socket mid-connection.
     tls_session session() const;
 
     // Sends raw bytes and returns whatever the node answers until it closes (tests only).

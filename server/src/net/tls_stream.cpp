@@ -11,8 +11,16 @@ namespace varde::net {
 
 namespace tls_detail {
 
+// A connection that ended without a close_notify (the node closing an idle one at its
+// deadline, a client dropping its socket) keeps its session resumable: OpenSSL would otherwise
+// take it out of the cache here, and the client's next connection would be a full handshake.
+// Since TLS 1.1 an unclean close no longer forbids resumption (RFC 5246 §7.2.1); a fatal alert,
+// sent or received, has already removed the session before this.
 struct ssl_free {
-    void operator()(SSL* ssl) const { SSL_free(ssl); }
+    void operator()(SSL* ssl) const {
+        SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN);
+        SSL_free(ssl);
+    }
 };
 
 // Declared before the SSL so that OpenSSL (which holds a pointer to this state in its BIO)
