@@ -360,6 +360,22 @@ TEST_F(Stream, IdleStreamGetsHeartbeatsWithItsCursor) {
     auto e = resumed.next(5s);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->id, id);
+    // The idle stream itself (its queues given back at each heartbeat) still delivers.
+    auto live = s.next(5s);
+    ASSERT_TRUE(live) << (s.closed() ? s.closed()->reason : "nothing arrived");
+    EXPECT_EQ(live->id, id);
+}
+
+// Subscribers have nothing to say but control frames; a message is read and dropped, a few
+// bytes at a time, however long (up to the message limit), and the stream goes on.
+TEST_F(Stream, MessagesFromASubscriberAreDroppedAndTheStreamGoesOn) {
+    stream_reader s(node_->port(), tls_for("bob"));
+    s.send_text(std::string(10000, 'x'));
+    s.send_text("{\"hello\":1}");
+    auto id = publish("alice", "GREEN");
+    auto e = s.next(5s);
+    ASSERT_TRUE(e) << (s.closed() ? s.closed()->reason : "nothing arrived");
+    EXPECT_EQ(e->id, id);
 }
 
 TEST_F(Stream, RefusalsAreProblemsBeforeTheUpgrade) {

@@ -32,6 +32,7 @@ public:
     std::optional<client::stream_closed> const& closed() const { return closed_; }
     std::string const& cursor() const { return cursor_; }  // the latest, heartbeats included
     void close() { client_->close(); }
+    void send_text(std::string const& text) { client_->send_text(text); }
 
 private:
     std::unique_ptr<client::stream_client> client_;

@@ -93,7 +93,7 @@ stream_client::~stream_client() {
 
 stream_item stream_client::next(std::chrono::milliseconds wait) {
     if (impl_->closed) return stream_closed{static_cast<int>(impl_->ws.reason().code), "closed"};
-    if (!impl_->reading) impl_->start_read();
+    if (!impl_->reading && !impl_->read_done) impl_->start_read();  // send_text may have completed one
     impl_->ioc.restart();
     impl_->ioc.run_for(wait);
     if (!impl_->read_done) return stream_timeout{};
@@ -102,6 +102,17 @@ stream_item stream_client::next(std::chrono::milliseconds wait) {
     stream_frame f{beast::buffers_to_string(impl_->buffer.data())};
     impl_->buffer.consume(impl_->buffer.size());
     return f;
+}
+
+void stream_client::send_text(std::string const& text) {
+    auto& ws = impl_->ws;
+    beast::error_code result = asio::error::would_block;
+    ws.async_write(asio::buffer(text), [&](beast::error_code ec, std::size_t) { result = ec; });
+    impl_->ioc.restart();
+    // Only until the write is done: a pending read may complete meanwhile; next() takes it.
+    while (result == asio::error::would_block && impl_->ioc.run_one_for(impl_->timeout)) {
+    }
+    if (result) throw error(error::kind::protocol, "writing to the stream failed: " + result.message());
 }
 
 void stream_client::close() {

@@ -55,6 +55,10 @@ public:
     // arrived within `wait` (the read stays pending; call again to keep waiting).
     stream_item next(std::chrono::milliseconds wait);
 
+    // Sends a text message (the node reads and drops what subscribers send); throws
+    // client::error if the write fails.
+    void send_text(std::string const& text);
+
     // Sends a close frame and waits briefly for the node's; safe to call more than once.
     void close();
 

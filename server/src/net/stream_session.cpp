@@ -77,13 +77,13 @@ void stream_session::on_accept(beast::error_code ec) {
 }
 
 // Subscribers send nothing but control frames; reading keeps pings, pongs and the closing
-// handshake going, and tells us when the peer has gone.
+// handshake going, and tells us when the peer has gone. Any data is read and dropped.
 void stream_session::do_read() {
-    ws_.async_read(inbox_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read_some(asio::buffer(discard_),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void stream_session::on_read(beast::error_code ec) {
-    inbox_.consume(inbox_.size());
     if (!ec) return do_read();
     finish();
 }
@@ -209,9 +209,14 @@ void stream_session::enqueue(stream::frame f, std::int64_t resume_before) {
 
 void stream_session::do_write() {
     if (in_flight_ || queue_.empty() || close_sent_ || finished_) return;
-    in_flight_ = std::move(queue_.front().bytes);
-    queued_bytes_ -= in_flight_->size();
+    auto next = std::move(queue_.front().bytes);
+    queued_bytes_ -= next->size();
     queue_.pop_front();
+    start_write(std::move(next));
+}
+
+void stream_session::start_write(stream::frame f) {
+    in_flight_ = std::move(f);
     ws_.async_write(asio::buffer(*in_flight_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         self->on_write(ec);
     });
@@ -231,10 +236,11 @@ void stream_session::schedule_heartbeat() {
     heartbeat_timer_.expires_after(env_->stream_lim.heartbeat);
     heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
         if (ec || self->finished_ || self->closing_) return;
-        if (self->queue_.empty() && !self->in_flight_) {
-            self->enqueue(stream::heartbeat_frame(self->env_->events.cursor_of(self->spec_.position)),
-                          self->spec_.position);
-            self->do_write();
+        if (self->queue_.empty() && !self->in_flight_ && !self->close_sent_) {
+            // Idle: the queues give their blocks back, and the heartbeat goes out without them.
+            self->queue_.shrink_to_fit();
+            self->backlog_.shrink_to_fit();
+            self->start_write(stream::heartbeat_frame(self->env_->events.cursor_of(self->spec_.position)));
         }
         self->schedule_heartbeat();
     });

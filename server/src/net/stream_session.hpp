@@ -8,13 +8,14 @@
 // frames this principal may see and asked for, and writes them one by one. The send queue is
 // bounded in frames and bytes: a subscriber that is live and lets it fill up is closed with
 // the cursor to resume from; one that is catching up is simply read for at its own pace.
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <boost/beast/websocket.hpp>
+#include <boost/container/deque.hpp>
 
 #include "net/net.hpp"
 #include "net/session_env.hpp"
@@ -63,6 +64,7 @@ private:
 
     void enqueue(stream::frame f, std::int64_t resume_before);
     void do_write();
+    void start_write(stream::frame f);
     void on_write(beast::error_code ec);
     void schedule_heartbeat();
 
@@ -75,9 +77,13 @@ private:
     stream::subscription_spec spec_;  // who, filter and the position: every event up to it was
                                       // queued, written or skipped
     std::string peer_, fingerprint_;
-    beast::flat_buffer inbox_;
-    std::deque<queued> queue_;
-    std::deque<stream::shared_event> backlog_;  // the rest of a database page, taken first
+    // Most subscribers are idle most of the time, so what an idle one holds counts (10,000 of
+    // them per node): what a subscriber sends (only control frames, normally) is read into a
+    // few bytes of its own rather than a growing buffer, and the queues are deques that hold
+    // no memory while empty (std::deque allocates a block and its map even then).
+    std::array<char, 64> discard_{};
+    boost::container::deque<queued> queue_;
+    boost::container::deque<stream::shared_event> backlog_;  // the rest of a database page, taken first
     std::size_t queued_bytes_ = 0;
     stream::frame in_flight_;
     asio::steady_timer heartbeat_timer_;
