@@ -7,9 +7,6 @@ namespace {
 constexpr statement lock_sql{"event_lock", "SELECT pg_advisory_xact_lock(7364836502)"};  // 'events'
 constexpr statement insert_sql{"event_insert",
     "INSERT INTO report_event (report_id, kind, detail) VALUES ($1::uuid, $2, $3::jsonb)"};
-constexpr statement after_sql{"event_after", R"(
-    SELECT id, report_id, kind, detail::text FROM report_event
-    WHERE id > $1::bigint ORDER BY id LIMIT $2::integer)"};
 constexpr statement head_sql{"event_head", "SELECT coalesce(max(id), 0) FROM report_event"};
 constexpr statement purge_sql{"event_purge", R"(
     WITH gone AS (DELETE FROM report_event WHERE at < now() - make_interval(days => $1::integer) RETURNING id),
@@ -23,13 +20,6 @@ constexpr statement horizon_sql{"event_horizon", "SELECT purged_through FROM eve
 void append(tx& t, std::string const& report_id, std::string const& kind, std::string const& detail_json) {
     t.exec(lock_sql);
     t.exec(insert_sql, {report_id, kind, detail_json});
-}
-
-std::vector<event_row> after(tx& t, std::int64_t since, std::size_t limit) {
-    std::vector<event_row> out;
-    for (auto const& r : t.exec(after_sql, {std::to_string(since), std::to_string(limit)}))
-        out.push_back({r.int64(0), r.text(1), r.text(2), r.text(3)});
-    return out;
 }
 
 std::int64_t head(tx& t) { return t.exec_one(head_sql).int64(0); }

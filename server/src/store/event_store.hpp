@@ -5,7 +5,6 @@
 // committed event below N (a sequence value taken before commit alone would not promise that).
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "store/tx.hpp"
 
@@ -13,12 +12,12 @@ namespace varde::store::event_store {
 
 void append(tx& t, std::string const& report_id, std::string const& kind, std::string const& detail_json = "{}");
 
+// One event as the feed reads it (report_store::events_after, with its report).
 struct event_row {
-    std::int64_t id;
+    std::int64_t id = 0;
     std::string report_id, kind, detail_json;
 };
 
-std::vector<event_row> after(tx& t, std::int64_t since, std::size_t limit);
 std::int64_t head(tx& t);  // the newest event id, 0 if none
 
 // History retention: deletes events older than `days` and records the highest deleted id.

@@ -1,5 +1,7 @@
 #include "store/report_store.hpp"
 
+#include <map>
+
 #include "store/errors.hpp"
 #include "store/event_store.hpp"
 
@@ -158,17 +160,31 @@ constexpr statement purge_sql{"report_original_purge",
     "WITH gone AS (DELETE FROM report_original WHERE purge_after < now() RETURNING 1) "
     "SELECT count(*) FROM gone"};
 
-// For the event feed: no reader yet, so no report_access column ('unjudged' in its place).
-constexpr statement feed_sql{"report_feed", R"(
-    SELECT r.id, 'unjudged', r.status, r.tlp, r.attribution, r.source_display, r.origin_org,
-           r.recipient_orgs, r.recipient_sectors,
-           to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason, o.body,
-           coalesce(r.category, ''), coalesce(r.sector, ''),
-           ARRAY(SELECT DISTINCT i.type FROM report_indicator i WHERE i.report_id = r.id)
-    FROM report r LEFT JOIN report_original o ON o.report_id = r.id
-    WHERE r.id = ANY($1::uuid[]))"};
+// The event feed (events_after): the horizon, the events after $1 (at most $2) and each
+// one's report, in one statement. The report has no reader yet, so no report_access column
+// ('unjudged' in its place); its columns come first, in read_row's order. With no event the
+// one row of event_horizon still comes back, every other column NULL. $1 and $2 are one-row
+// sub-selects, so a custom plan is estimated as the generic plan is and PostgreSQL keeps the
+// generic plan after five executions: planning the page each time cost more than running it.
+// Each report is a per-event probe (OFFSET 0), whatever the number of events a plan expects.
+constexpr statement events_after_sql{"report_events_after", R"(
+    SELECT f.*, e.id, e.report_id, e.kind, e.detail::text, h.purged_through
+    FROM event_horizon h
+    LEFT JOIN LATERAL (SELECT id, report_id, kind, detail FROM report_event
+                       WHERE id > (SELECT $1::bigint) ORDER BY id LIMIT (SELECT $2::integer)) e ON true
+    LEFT JOIN LATERAL (
+        SELECT r.id, 'unjudged', r.status, r.tlp, r.attribution, r.source_display, r.origin_org,
+               r.recipient_orgs, r.recipient_sectors,
+               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason, o.body,
+               coalesce(r.category, ''), coalesce(r.sector, ''),
+               ARRAY(SELECT DISTINCT i.type FROM report_indicator i WHERE i.report_id = r.id)
+        FROM report r LEFT JOIN report_original o ON o.report_id = r.id
+        WHERE r.id = e.report_id OFFSET 0) f ON true
+    ORDER BY e.id)"};
+// Its columns after the report's.
+constexpr std::size_t event_column = 20, horizon_column = 24;
 
 #undef VARDE_HEADER_COLUMNS
 #undef VARDE_REPORT_COLUMNS
@@ -350,11 +366,20 @@ bool lock(tx& t, std::string const& id) { return t.exec_maybe(lock_sql, {id}).ha
 
 std::int64_t purge_originals(tx& t) { return t.exec_one(purge_sql).int64(0); }
 
-std::vector<feed_report> for_event_feed(tx& t, std::vector<std::string> const& ids) {
-    std::vector<feed_report> out;
-    if (ids.empty()) return out;
-    for (auto const& r : t.exec(feed_sql, {to_pg_array(ids)}))
-        out.push_back({read_row(r), r.text(17), r.text(18), r.text_array(19)});
+event_page events_after(tx& t, std::int64_t position, std::size_t limit) {
+    auto rows = t.exec(events_after_sql, {std::to_string(position), std::to_string(limit)});
+    if (rows.empty()) throw failure(error_kind::internal, "event_horizon has no row");
+    event_page out{rows.front().int64(horizon_column), {}};
+    std::map<std::string, std::shared_ptr<feed_report const>, std::less<>> reports;  // parsed once per page
+    for (auto const& r : rows) {
+        if (r.is_null(event_column)) continue;  // no event: the row carries the horizon only
+        auto& e = out.events.emplace_back();
+        e.event = {r.int64(event_column), r.text(event_column + 1), r.text(event_column + 2), r.text(event_column + 3)};
+        if (r.is_null(0)) continue;
+        auto& report = reports[r.text(0)];
+        if (!report) report = std::make_shared<feed_report const>(feed_report{read_row(r), r.text(17), r.text(18), r.text_array(19)});
+        e.report = report;
+    }
     return out;
 }
 

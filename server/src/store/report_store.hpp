@@ -3,6 +3,7 @@
 // function report_access (migrations/0002), the mirror of domain::access_to, so a list,
 // a search or "related" never loads what the principal may not see.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "domain/identity.hpp"
 #include "domain/visibility.hpp"
 #include "store/audit_store.hpp"
+#include "store/event_store.hpp"
 #include "store/tx.hpp"
 
 namespace varde::store::report_store {
@@ -108,15 +110,31 @@ std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::stri
 // Locks the report's row for the rest of the transaction; false if there is none.
 bool lock(tx& t, std::string const& id);
 
-// The reports behind a batch of events, for no particular reader (`access` is "unjudged"):
-// the event feed judges each one per subscriber with the domain rule (stream/event_view).
-// Operators' originals are included; only operators' views show them.
+// The report behind an event, for no particular reader (`access` is "unjudged"): the event
+// feed judges it per subscriber with the domain rule (stream/feed_event). Operators'
+// originals are included; only operators' views show them.
 struct feed_report {
     stored_report report;
     std::string category, sector;              // empty: not given
     std::vector<std::string> indicator_types;  // distinct types of its shared indicators
 };
-std::vector<feed_report> for_event_feed(tx& t, std::vector<std::string> const& ids);
+
+// A page of the event log for the feed: the history horizon (event_store::purged_through),
+// the events after a position in id order, which is commit order (event_store.hpp), and the
+// report each is about. Events of one report share one feed_report, read from the same
+// snapshot as the events.
+struct event_page {
+    struct entry {
+        event_store::event_row event;
+        std::shared_ptr<feed_report const> report;  // null: no such report row
+    };
+    std::int64_t purged_through = 0;
+    std::vector<entry> events;
+};
+// At most `limit` events after `position`. One statement, so it may run outside an explicit
+// transaction (pg_pool::read) and sees one snapshot: as consistent as a repeatable-read
+// transaction reading the horizon, the events and their reports one after the other.
+event_page events_after(tx& t, std::int64_t position, std::size_t limit);
 
 // Deletes originals past their retention; returns how many.
 std::int64_t purge_originals(tx& t);

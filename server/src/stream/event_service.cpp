@@ -34,22 +34,23 @@ service::outcome<std::string> event_service::poll(domain::principal const& who,
     auto const& q = parsed.query;
     std::string items = "[";
     std::int64_t last = 0;
-    bool lost = false;
     try {
-        pool_.transact([&](store::tx& t) {
-            items.assign(1, '[');
-            lost = q.since && *q.since < store::event_store::purged_through(t);
-            if (lost) return;
-            last = q.since ? *q.since : store::event_store::head(t);
-            for (auto const& e : read_feed(t, last, q.limit, cursor_key_)) {
+        if (!q.since) {
+            // From the head the page is always empty: nothing comes after the head in the
+            // snapshot it was read from.
+            last = head();
+        } else {
+            auto page = read_after(*q.since, q.limit);
+            if (page.history_lost) return history_gone();
+            last = *q.since;
+            for (auto const& e : page.events) {
                 last = e->id;  // the position moves past events this reader does not get
                 if (auto f = frame_for(*e, who, q.filter)) items += (items.size() > 1 ? "," : "") + *f;
             }
-        }, store::isolation::repeatable_read);
+        }
     } catch (std::exception const& ex) {
         return service::from_store_failure(ex);
     }
-    if (lost) return history_gone();
     return R"({"events":)" + items + R"(],"next":")" + cursor_of(last) + "\"}";
 }
 
@@ -70,18 +71,17 @@ service::outcome<subscription_spec> event_service::open(domain::principal const&
     return spec;
 }
 
+// One statement: the horizon and the page come from one snapshot, as in a repeatable-read
+// transaction, without its BEGIN and COMMIT.
 event_service::catch_up event_service::read_after(std::int64_t position, std::size_t limit) {
     catch_up out;
-    pool_.transact([&](store::tx& t) {
-        out.history_lost = position < store::event_store::purged_through(t);
-        out.events = out.history_lost ? std::vector<std::shared_ptr<feed_event>>{} : read_feed(t, position, limit, cursor_key_);
-    }, store::isolation::repeatable_read);
+    pool_.read([&](store::tx& t) { out = read_feed(t, position, limit, cursor_key_); });
     return out;
 }
 
 std::int64_t event_service::head() {
     std::int64_t h = 0;
-    pool_.transact([&](store::tx& t) { h = store::event_store::head(t); });
+    pool_.read([&](store::tx& t) { h = store::event_store::head(t); });
     return h;
 }
 

@@ -45,12 +45,10 @@ public:
     service::outcome<subscription_spec> open(domain::principal const& who,
                                              std::map<std::string, std::string> const& query);
 
-    // Catch-up reads for a stream behind the hub's memory (blocking: worker threads only;
-    // throws store::failure). history_lost: events after `position` were deleted meanwhile.
-    struct catch_up {
-        std::vector<std::shared_ptr<feed_event>> events;
-        bool history_lost = false;
-    };
+    // The hub's reads, and catch-up reads for a stream behind the hub's memory (blocking:
+    // worker threads only; throws store::failure). history_lost: events after `position`
+    // were deleted meanwhile.
+    using catch_up = feed_page;
     catch_up read_after(std::int64_t position, std::size_t limit);
 
     // The newest event's position (blocking; throws store::failure).

@@ -1,10 +1,8 @@
 #include "stream/feed_event.hpp"
 
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "service/report_views.hpp"
-#include "store/event_store.hpp"
 #include "wire/cursor.hpp"
 
 namespace varde::stream {
@@ -76,28 +74,24 @@ frame heartbeat_frame(std::string const& cursor) {
     return std::make_shared<std::string const>(R"({"event":"heartbeat","cursor":")" + cursor + "\"}");
 }
 
-std::vector<std::shared_ptr<feed_event>> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
-                                                   domain::keyed_hash const& cursor_key) {
-    auto rows = store::event_store::after(t, position, limit);
-    std::set<std::string> ids;
-    for (auto const& r : rows) ids.insert(r.report_id);
-    std::map<std::string, std::shared_ptr<report_state>> states;
-    for (auto const& id : ids) states.emplace(id, std::make_shared<report_state>(nullptr));
-    for (auto& r : store::report_store::for_event_feed(t, {ids.begin(), ids.end()})) {
-        auto id = r.report.id;
-        states[id]->replace(std::make_shared<store::report_store::feed_report const>(std::move(r)));
-    }
-    std::vector<std::shared_ptr<feed_event>> out;
-    out.reserve(rows.size());
-    for (auto& row : rows) {
+feed_page read_feed(store::tx& t, std::int64_t position, std::size_t limit, domain::keyed_hash const& cursor_key) {
+    auto page = store::report_store::events_after(t, position, limit);
+    feed_page out;
+    out.history_lost = position < page.purged_through;
+    if (out.history_lost) return out;
+    std::map<std::string, std::shared_ptr<report_state>, std::less<>> states;
+    out.events.reserve(page.events.size());
+    for (auto& [row, report] : page.events) {
         auto e = std::make_shared<feed_event>();
         e->id = row.id;
         e->kind = std::move(row.kind);
         e->report_id = std::move(row.report_id);
         e->cursor = wire::encode_cursor(row.id, cursor_key);
-        e->state = states.at(e->report_id);
+        auto& state = states[e->report_id];
+        if (!state) state = std::make_shared<report_state>(std::move(report));
+        e->state = state;
         if (e->kind == "report.withdrawn") e->before = before_of(row.detail_json);
-        out.push_back(std::move(e));
+        out.events.push_back(std::move(e));
     }
     return out;
 }

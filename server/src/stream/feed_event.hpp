@@ -71,9 +71,17 @@ frame frame_for(feed_event const& e, domain::principal const& who, filter const&
 // The heartbeat an idle subscriber stores as its position.
 frame heartbeat_frame(std::string const& cursor);
 
-// Events after `position`, in commit order, with their reports (blocking database read);
-// events of one report share one state.
-std::vector<std::shared_ptr<feed_event>> read_feed(store::tx& t, std::int64_t position, std::size_t limit,
-                                                   domain::keyed_hash const& cursor_key);
+// A page of the feed. history_lost: events after the position were deleted (it is below the
+// horizon, event_store::purged_through); the page is then empty.
+struct feed_page {
+    std::vector<std::shared_ptr<feed_event>> events;
+    bool history_lost = false;
+};
+
+// At most `limit` events after `position`, in commit order, with their reports, and whether
+// history was lost, read in one statement (a blocking database read: worker threads only;
+// it may run outside an explicit transaction, pg_pool::read). Events of one report share one
+// state.
+feed_page read_feed(store::tx& t, std::int64_t position, std::size_t limit, domain::keyed_hash const& cursor_key);
 
 }  // namespace varde::stream
