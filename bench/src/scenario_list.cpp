@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "page_skim.hpp"
 #include "scenarios.hpp"
 #include "stats.hpp"
 
@@ -37,63 +38,6 @@ struct list_counts {
     std::uint64_t items = 0, passes = 0, bytes = 0;
 };
 
-// Reads a page without building it as a tree: a full page is a quarter of a megabyte, and the
-// generator spent most of its core making and freeing nlohmann::json trees of them. Still a
-// complete, validating parse; it counts the items and takes next_cursor.
-class page_reader : public nlohmann::json_sax<nlohmann::json> {
-public:
-    std::size_t items = 0;
-    std::optional<std::string> cursor;
-    bool saw_items = false, saw_cursor = false;
-
-    bool key(string_t& k) override {
-        if (depth_ == 1) last_key_ = k;
-        return true;
-    }
-    bool start_object(std::size_t) override { return enter(); }
-    bool end_object() override { return leave(); }
-    bool start_array(std::size_t) override {
-        if (depth_ == 1 && last_key_ == "items") in_items_ = saw_items = true;
-        return enter();
-    }
-    bool end_array() override {
-        if (depth_ == 2) in_items_ = false;
-        return leave();
-    }
-    bool null() override { return top_level_value(std::nullopt); }
-    bool string(string_t& v) override { return top_level_value(v); }
-    bool boolean(bool) override { return top_level_value(std::nullopt); }
-    bool number_integer(number_integer_t) override { return top_level_value(std::nullopt); }
-    bool number_unsigned(number_unsigned_t) override { return top_level_value(std::nullopt); }
-    bool number_float(number_float_t, string_t const&) override { return top_level_value(std::nullopt); }
-    bool binary(binary_t&) override { return top_level_value(std::nullopt); }
-    bool parse_error(std::size_t, std::string const&, nlohmann::detail::exception const& e) override {
-        throw std::runtime_error(std::string("page is not JSON: ") + e.what());
-    }
-
-private:
-    bool enter() {
-        if (in_items_ && depth_ == 2) ++items;  // an element of the items array opens
-        ++depth_;
-        return true;
-    }
-    bool leave() {
-        --depth_;
-        return true;
-    }
-    bool top_level_value(std::optional<std::string> v) {
-        if (in_items_ && depth_ == 2) ++items;
-        if (depth_ == 1 && last_key_ == "next_cursor") {
-            cursor = std::move(v);
-            saw_cursor = true;
-        }
-        return true;
-    }
-    std::size_t depth_ = 0;
-    bool in_items_ = false;
-    std::string last_key_;
-};
-
 std::string first_page(options const& o) { return "/v1/reports?limit=100" + (o.view.empty() ? "" : "&view=" + o.view); }
 
 void list_loop(options const& o, work_budget& budget, samples& out, list_counts& counts) {
@@ -109,8 +53,7 @@ void list_loop(options const& o, work_budget& budget, samples& out, list_counts&
             auto r = c->request("GET", path);
             if (r.status != 200) throw std::runtime_error("HTTP " + std::to_string(r.status));
             out.add(clock::now() - start);
-            page_reader page;
-            nlohmann::json::sax_parse(r.body, &page);
+            auto page = skim_page(r.body);
             if (!page.saw_items || !page.saw_cursor) throw std::runtime_error("page without items or next_cursor");
             counts.items += page.items;
             counts.bytes += r.body.size();
