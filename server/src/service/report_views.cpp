@@ -50,14 +50,14 @@ std::vector<rs::stored_report> only_visible(std::vector<rs::stored_report> rows,
 
 // The one place that picks the view of a report for a reader: the domain decides whether the
 // reader sees it as its owner does (originator, operators) or as a member.
-std::string render(rs::stored_report const& r, domain::principal const& who,
-                   std::optional<std::vector<std::string>> const& related) {
+void append_rendered(std::string& out, rs::stored_report const& r, domain::principal const& who,
+                     std::optional<std::vector<std::string>> const& related) {
     wire::report_header h{r.id, r.status, r.tlp, r.source_display, r.created_at, r.published_at};
     if (!domain::sees_as_owner(who, meta_of(r))) {
         // Members do not see when a report was submitted: for a trusted organisation it equals
         // published_at, and that alone would narrow the source down to the trusted few.
         h.created_at.clear();
-        return wire::member_view(h, r.shared_json, related);
+        return wire::append_member_view(out, h, r.shared_json, related);
     }
     wire::owner_extras x{r.to, r.attribution, r.redactions_json, r.warnings_json, std::nullopt, std::nullopt,
                          r.reject_reason};
@@ -65,34 +65,53 @@ std::string render(rs::stored_report const& r, domain::principal const& who,
         x.origin_org = r.origin_org;
         x.original_body = r.original_body;
     }
-    return wire::owner_view(h, r.shared_json, x, related);
+    wire::append_owner_view(out, h, r.shared_json, x, related);
 }
 
-std::string summaries_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
-    std::string out = "[";
-    out.reserve(rows.size() * 320);  // a header and a title: no regrowth on a typical page
+std::string render(rs::stored_report const& r, domain::principal const& who,
+                   std::optional<std::vector<std::string>> const& related) {
+    std::string out;
+    append_rendered(out, r, who, related);
+    return out;
+}
+
+void append_summaries(std::string& out, std::vector<rs::stored_report> const& rows, domain::principal const& who) {
+    out.reserve(out.size() + 2 + rows.size() * 320);  // a header and a title: no regrowth on a typical page
+    out += '[';
     for (std::size_t i = 0; i < rows.size(); ++i) {
         auto const& r = rows[i];
         wire::report_header h{r.id, r.status, r.tlp, r.source_display, r.created_at, r.published_at};
-        if (!domain::sees_as_owner(who, meta_of(r))) h.created_at.clear();  // as in render()
+        if (!domain::sees_as_owner(who, meta_of(r))) h.created_at.clear();  // as in append_rendered()
         if (i) out += ',';
-        out += wire::summary_view(h, r.title);
+        wire::append_summary_view(out, h, r.title);
     }
-    return out + "]";
+    out += ']';
+}
+
+void append_items(std::string& out, std::vector<rs::stored_report> const& rows, domain::principal const& who) {
+    // Reserved once: a page of full reports is a quarter of a megabyte, and growing it by
+    // doubling copied it about eight times.
+    std::size_t size = out.size() + 2;
+    for (auto const& r : rows) size += r.shared_json.size() + r.redactions_json.size() + 320;
+    out.reserve(size);
+    out += '[';
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i) out += ',';
+        append_rendered(out, rows[i], who);
+    }
+    out += ']';
+}
+
+std::string summaries_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
+    std::string out;
+    append_summaries(out, rows, who);
+    return out;
 }
 
 std::string items_json(std::vector<rs::stored_report> const& rows, domain::principal const& who) {
-    // Reserved once: a page of full reports is a quarter of a megabyte, and growing it by
-    // doubling copied it about eight times.
-    std::size_t size = 2;
-    for (auto const& r : rows) size += r.shared_json.size() + r.redactions_json.size() + 320;
-    std::string out = "[";
-    out.reserve(size);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (i) out += ',';  // appended, not "," + ...: GCC 12 -O3 warns (-Wrestrict) on that
-        out += render(rows[i], who);
-    }
-    return out + "]";
+    std::string out;
+    append_items(out, rows, who);
+    return out;
 }
 
 }  // namespace varde::service::report_views

@@ -31,10 +31,17 @@ std::vector<store::report_store::stored_report> only_visible(std::vector<store::
                                                              domain::principal const& who);
 std::string render(store::report_store::stored_report const& r, domain::principal const& who,
                    std::optional<std::vector<std::string>> const& related = std::nullopt);
+void append_rendered(std::string& out, store::report_store::stored_report const& r, domain::principal const& who,
+                     std::optional<std::vector<std::string>> const& related = std::nullopt);
 
 // The rendered rows as a JSON array, each in the view its reader gets.
 // The same list as summaries (view=summary): header and title, created_at for owners only.
 std::string summaries_json(std::vector<store::report_store::stored_report> const& rows, domain::principal const& who);
 std::string items_json(std::vector<store::report_store::stored_report> const& rows, domain::principal const& who);
+// The same arrays appended to `out` (a list page is built in one buffer).
+void append_summaries(std::string& out, std::vector<store::report_store::stored_report> const& rows,
+                      domain::principal const& who);
+void append_items(std::string& out, std::vector<store::report_store::stored_report> const& rows,
+                  domain::principal const& who);
 
 }  // namespace varde::service::report_views

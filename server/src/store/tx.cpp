@@ -32,6 +32,12 @@ std::string const& row::text(std::size_t i) const {
     return *cell;
 }
 
+std::string row::take_text(std::size_t i) {
+    auto& cell = cells_.at(i);
+    if (!cell) throw failure(error_kind::internal, "unexpected NULL in column " + std::to_string(i));
+    return std::move(*cell);
+}
+
 std::int64_t row::int64(std::size_t i) const {
     auto const& t = text(i);
     std::int64_t v = 0;

@@ -26,6 +26,9 @@ public:
     bool is_null(std::size_t i) const { return !cells_.at(i).has_value(); }
     std::string const& text(std::size_t i) const;  // throws failure{internal} on NULL
     std::optional<std::string> const& opt_text(std::size_t i) const { return cells_.at(i); }
+    // Move a cell's text out (a row about to be dropped: a report's content is kilobytes).
+    std::string take_text(std::size_t i);  // throws failure{internal} on NULL
+    std::optional<std::string> take_opt_text(std::size_t i) { return std::move(cells_.at(i)); }
     std::int64_t int64(std::size_t i) const;
     bool boolean(std::size_t i) const;
     std::vector<std::string> text_array(std::size_t i) const;  // a PostgreSQL text[] column

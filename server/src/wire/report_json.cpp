@@ -60,9 +60,7 @@ void append_member(std::string& out, char const* key, std::optional<std::string>
 // hand, not through a json object (a list page renders a hundred of them): the same bytes
 // as dumping {"id", "status", "tlp", "created_at" if set, "source", "published_at"}, whose
 // keys nlohmann's object keeps in alphabetical order.
-std::string header_prefix(report_header const& h) {
-    std::string out;
-    out.reserve(160 + h.id.size() + (h.source ? h.source->size() : 0));
+void append_header_prefix(std::string& out, report_header const& h) {
     out += '{';
     if (!h.created_at.empty()) {
         out += "\"created_at\":";
@@ -77,18 +75,16 @@ std::string header_prefix(report_header const& h) {
     append_string(out, h.status);
     out += ",\"tlp\":";
     append_string(out, h.tlp);
-    return out;
 }
 
 // Joins the header and the stored content object (both non-empty objects).
-std::string splice(report_header const& h, std::string_view content, std::string_view tail) {
-    std::string out = header_prefix(h);
-    out.reserve(out.size() + content.size() + tail.size() + 1);
+void append_spliced(std::string& out, report_header const& h, std::string_view content, std::string_view tail) {
+    out.reserve(out.size() + 160 + h.id.size() + content.size() + tail.size());
+    append_header_prefix(out, h);
     out += ',';
     out.append(content.substr(1, content.size() - 2));  // without '{' and '}'
     out.append(tail);
     out += '}';
-    return out;
 }
 
 std::string related_tail(std::optional<std::vector<std::string>> const& related) {
@@ -113,21 +109,20 @@ std::string encode_redactions(std::vector<domain::field_redaction> const& redact
 
 std::string encode_warnings(std::vector<std::string> const& warnings) { return json(warnings).dump(); }
 
-std::string member_view(report_header const& h, std::string_view shared_json,
+void append_member_view(std::string& out, report_header const& h, std::string_view shared_json,
                         std::optional<std::vector<std::string>> const& related) {
-    return splice(h, shared_json, related_tail(related));
+    append_spliced(out, h, shared_json, related_tail(related));
 }
 
-std::string summary_view(report_header const& h, std::string_view title) {
-    auto out = header_prefix(h);
+void append_summary_view(std::string& out, report_header const& h, std::string_view title) {
+    append_header_prefix(out, h);
     out += ",\"title\":";
     append_string(out, title);
     out += '}';
-    return out;
 }
 
-std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& x,
-                       std::optional<std::vector<std::string>> const& related) {
+void append_owner_view(std::string& out, report_header const& h, std::string_view shared_json,
+                       owner_extras const& x, std::optional<std::vector<std::string>> const& related) {
     json recipients = json::array();
     for (auto const& o : x.to.orgs) recipients.push_back("org:" + o);
     for (auto const& s : x.to.sectors) recipients.push_back("sector:" + s);
@@ -140,7 +135,27 @@ std::string owner_view(report_header const& h, std::string_view shared_json, own
     std::string tail(1, ',');
     tail.append(text, 1, text.size() - 2);
     tail += related_tail(related);
-    return splice(h, shared_json, tail);
+    append_spliced(out, h, shared_json, tail);
+}
+
+std::string member_view(report_header const& h, std::string_view shared_json,
+                        std::optional<std::vector<std::string>> const& related) {
+    std::string out;
+    append_member_view(out, h, shared_json, related);
+    return out;
+}
+
+std::string summary_view(report_header const& h, std::string_view title) {
+    std::string out;
+    append_summary_view(out, h, title);
+    return out;
+}
+
+std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& x,
+                       std::optional<std::vector<std::string>> const& related) {
+    std::string out;
+    append_owner_view(out, h, shared_json, x, related);
+    return out;
 }
 
 }  // namespace varde::wire

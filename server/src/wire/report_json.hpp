@@ -46,4 +46,13 @@ std::string summary_view(report_header const& h, std::string_view title);
 std::string owner_view(report_header const& h, std::string_view shared_json, owner_extras const& extras,
                        std::optional<std::vector<std::string>> const& related = std::nullopt);
 
+// The same views appended to `out`: a list page writes its hundred reports into one buffer
+// instead of making each a string of its own and copying it in.
+void append_member_view(std::string& out, report_header const& h, std::string_view shared_json,
+                        std::optional<std::vector<std::string>> const& related = std::nullopt);
+void append_summary_view(std::string& out, report_header const& h, std::string_view title);
+void append_owner_view(std::string& out, report_header const& h, std::string_view shared_json,
+                       owner_extras const& extras,
+                       std::optional<std::vector<std::string>> const& related = std::nullopt);
+
 }  // namespace varde::wire
