@@ -14,6 +14,7 @@
 # BENCH_HS_CONNECTIONS (4), BENCH_PUB_CONCURRENCY (publishers per publish_N line, "1 16 64"),
 # BENCH_PUB_RATE (publishes/s of publish_rate, 100) with BENCH_PUB_RATE_CONNECTIONS (8),
 # BENCH_LIST_REPORTS (reports bulk-loaded before list, 1000000), BENCH_LIST_CONNECTIONS (4),
+# BENCH_LIST_RATE (pages/s offered in list_rate, full pages at a fixed rate, 400),
 # BENCH_FANOUT_SUBSCRIBERS (1000), BENCH_FANOUT_RATE (reports/s, 10),
 # BENCH_IDLE_CONNECTIONS (10000), BENCH_IDLE_HOLD (s, 40). Ports: BENCH_PG_PORT (55470;
 # smoke 55471), BENCH_NODE_PORT (55490; smoke 55491). With 2+ CPUs the node is pinned to
@@ -40,7 +41,7 @@ if [ "$smoke" = 1 ]; then
   build_dir=${build_dir:?--smoke needs --build-dir}
   work=$build_dir/bench-smoke out_dir=$build_dir/bench-smoke
   pg_port=${BENCH_PG_PORT:-55471} node_port=${BENCH_NODE_PORT:-55491}
-  duration=2 req_n=2 hs_n=1 pub_ns="1 2" pub_rate=20 pub_rate_n=2 list_reports=2000 list_n=1
+  duration=2 req_n=2 hs_n=1 pub_ns="1 2" pub_rate=20 pub_rate_n=2 list_reports=2000 list_n=1 list_rate=20
   fan_subs=8 fan_rate=5 idle_n=50 idle_hold=3 runs=1
   # The idle node pings after 1 s and closes after 2 s without a pong: the smoke sees pongs.
   idle_node_args=(--stream_idle_timeout_s 2)
@@ -52,6 +53,7 @@ else
   pub_ns=${BENCH_PUB_CONCURRENCY:-1 16 64} pub_rate=${BENCH_PUB_RATE:-100}
   pub_rate_n=${BENCH_PUB_RATE_CONNECTIONS:-8}
   list_reports=${BENCH_LIST_REPORTS:-1000000} list_n=${BENCH_LIST_CONNECTIONS:-4}
+  list_rate=${BENCH_LIST_RATE:-400}
   fan_subs=${BENCH_FANOUT_SUBSCRIBERS:-1000} fan_rate=${BENCH_FANOUT_RATE:-10}
   idle_n=${BENCH_IDLE_CONNECTIONS:-10000} idle_hold=${BENCH_IDLE_HOLD:-40} runs=${BENCH_RUNS:-3}
   idle_node_args=()
@@ -207,7 +209,7 @@ repeat publish_rate publish --duration "$duration" --connections "$pub_rate_n" -
 
 # list pages through a large set loaded straight into the database (bench/load-reports.sh),
 # each row made from a report the node published itself; once, before every list run.
-if wanted list || wanted list_summary; then
+if wanted list || wanted list_summary || wanted list_rate; then
 log "loading $list_reports reports for list (bench/load-reports.sh)"
 template_id=$(curl_as alice /v1/reports -X POST -H 'content-type: application/json' \
   --data-binary @"$root/examples/apt10-remote-access-intrusion.json" | jq -r .id)
@@ -227,6 +229,7 @@ fi
 fi
 repeat list list --duration "$duration" --connections "$list_n"
 repeat list_summary list --duration "$duration" --connections "$list_n" --view summary
+repeat list_rate list --duration "$duration" --connections "$list_n" --rate "$list_rate"
 repeat fanout fanout --duration "$duration" --connections "$fan_subs" --rate "$fan_rate"
 
 # idle: memory per idle subscriber, each run on a freshly started node so that its resident

@@ -44,6 +44,8 @@ rows=$(jq -r 'def r: if type == "number" then (. * 10 | round) / 10 else . end;
      + (if $r.list_plan then "; bob'"'"'s list query (EXPLAIN ANALYZE, list-plan.txt), first / middle / last page: custom plan \($r.list_plan.custom_ms.first) / \($r.list_plan.custom_ms.middle) / \($r.list_plan.custom_ms.last) ms, generic plan \($r.list_plan.generic_ms.first) / \($r.list_plan.generic_ms.middle) / \($r.list_plan.generic_ms.last) ms" else "" end)
    elif $r.scenario == "publish" and $r.rate_per_s then
      "p99 \($r.p99_ms) ms\(range("p99_ms")) at \($r.rate_per_s) publishes/s offered (\($r.ops_per_s | r)/s done, \($r.publishers) connections, latency from the scheduled time, \($r.late_starts) late starts);" + lat + cpu
+   elif $r.scenario == "list" and $r.rate_per_s then
+     "p99 \($r.p99_ms) ms\(range("p99_ms")) at \($r.rate_per_s) pages/s offered (\($r.ops_per_s | r)/s done, \($r.connections) connections, latency from the scheduled time, \($r.late_starts) late starts);" + lat + cpu
    elif $r.scenario == "handshakes" then
      "\($r.ops_per_s | r) ops/s\(range("ops_per_s")) (\($r.connections) connections; \($r.resumed) of \($r.sessions_offered) offered sessions resumed);" + lat + cpu
    elif $r.scenario == "requests" then

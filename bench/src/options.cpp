@@ -103,7 +103,7 @@ std::string usage() {
            "  --url https://127.0.0.1:8443 | --host H --port P\n"
            "  --pki DIR [--as NAME]  or  --ca F --cert F --key F\n"
            "  --duration S (10)  --connections N (4)  --count N (stop after N ops)\n"
-           "  --rate R (fanout: reports/s, 10; publish: fixed rate, latency from the schedule)\n"
+           "  --rate R (fanout: reports/s, 10; publish, list: fixed rate, latency from the schedule)\n"
            "  --blocking (requests: a blocking thread per connection instead of one async thread)\n"
            "  --report-id ID (requests: read this report instead of publishing one first)\n"
            "  --resume (handshakes: offer the previous connection's session)\n"

@@ -17,7 +17,7 @@ struct options {
     double duration_s = 10;              // --duration S
     unsigned connections = 4;            // --connections N: threads / connections / subscribers
     std::optional<unsigned long> count;  // --count N: stop after N operations (publish)
-    std::optional<double> rate;          // --rate R: reports per second (fanout: 10; publish: fixed rate)
+    std::optional<double> rate;          // --rate R: per second (fanout: reports, 10; publish, list: fixed rate)
     std::string view;                    // --view V: list with view=V (e.g. summary)
     bool resume = false;                 // --resume: handshakes offer the previous session
     bool blocking = false;               // --blocking: requests with a blocking thread per connection

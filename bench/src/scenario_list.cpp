@@ -1,7 +1,10 @@
 // list: keyset-paginated GET /v1/reports?limit=100 following next_cursor to the end, then
 // again from the newest; one page is one operation. Needs reports in the node: run.sh loads
 // a large set straight into the database (bench/load-reports.sh) before this scenario.
-// With --view V every page asks for view=V (summary: header and title only).
+// With --view V every page asks for view=V (summary: header and title only). With --rate R the
+// pages follow a fixed schedule shared by the connections (one every 1/R s), each latency
+// measured from its scheduled time, as publish does: the latency at a given load, not at the
+// most the connections can draw.
 #include <cctype>
 #include <memory>
 #include <optional>
@@ -40,14 +43,20 @@ struct list_counts {
 
 std::string first_page(options const& o) { return "/v1/reports?limit=100" + (o.view.empty() ? "" : "&view=" + o.view); }
 
-void list_loop(options const& o, work_budget& budget, samples& out, list_counts& counts) {
+void list_loop(options const& o, work_budget& budget, fixed_schedule* fixed, samples& out, list_counts& counts,
+               std::uint64_t& late) {
     auto tls = credentials(o, principal_or(o, "bob"));
     std::unique_ptr<client::connection> c;
+    try {
+        c = std::make_unique<client::connection>(o.node, tls);  // before the first timed page
+    } catch (std::exception const&) {
+        ++out.errors;
+    }
     std::string cursor;
     auto base = first_page(o);
     while (budget.take()) {
         auto path = base + (cursor.empty() ? std::string{} : "&cursor=" + url_encode(cursor));
-        auto start = clock::now();
+        auto start = fixed ? fixed->wait_for_slot(late) : clock::now();
         try {
             if (!c) c = std::make_unique<client::connection>(o.node, tls);
             auto r = c->request("GET", path);
@@ -73,11 +82,19 @@ nlohmann::json run_list(options const& o) {
     auto principal = principal_or(o, "bob");
     std::vector<samples> per_thread(o.connections);
     std::vector<list_counts> counts(o.connections);
-    work_budget budget(o.duration_s, o.count);
+    std::vector<std::uint64_t> late(o.connections, 0);
+    auto budget = budget_for(o.duration_s, o.count, o.rate);
+    // Connect first, outside the timing: a fixed-rate run starts when every connection is ready.
+    fixed_schedule fixed(o.rate.value_or(1), clock::now() + std::chrono::milliseconds(200 + 10 * o.connections));
     run_clock rc(o.node_pid, o.db_pid);
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < per_thread.size(); ++i)
-        threads.emplace_back([&, i] { list_loop(o, budget, per_thread[i], counts[i]); });
+        threads.emplace_back(
+            [&, i] { list_loop(o, budget, o.rate ? &fixed : nullptr, per_thread[i], counts[i], late[i]); });
+    if (o.rate) {  // the clock of a fixed-rate run starts with the schedule
+        std::this_thread::sleep_until(fixed.start());
+        rc = run_clock(o.node_pid, o.db_pid);
+    }
     threads.clear();
     rc.stop();
     list_counts total;
@@ -92,6 +109,13 @@ nlohmann::json run_list(options const& o) {
     for (auto const& s : per_thread) pages += s.latency_ns.size();
     extra["bytes_per_page"] = pages ? total.bytes / pages : 0;
     if (!o.view.empty()) extra["view"] = o.view;
+    if (o.rate) {
+        std::uint64_t late_total = 0;
+        for (auto n : late) late_total += n;
+        extra["rate_per_s"] = *o.rate;
+        extra["late_starts"] = late_total;
+        extra["latency_from"] = "scheduled send time";
+    }
     return summarise("list", per_thread, rc, extra);
 }
 

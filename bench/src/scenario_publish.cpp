@@ -16,14 +16,8 @@ namespace varde::bench {
 
 namespace {
 
-struct schedule {
-    clock::time_point start;
-    clock::duration interval{};
-    std::atomic<std::uint64_t> slot{0};
-};
-
 void publish_loop(options const& o, report_maker const& maker, std::atomic<std::uint64_t>& next, work_budget& budget,
-                  schedule* fixed, samples& out, std::uint64_t& late) {
+                  fixed_schedule* fixed, samples& out, std::uint64_t& late) {
     auto tls = credentials(o, principal_or(o, "alice"));
     std::unique_ptr<client::connection> c;
     try {
@@ -33,16 +27,7 @@ void publish_loop(options const& o, report_maker const& maker, std::atomic<std::
     }
     while (budget.take()) {
         auto body = maker.make(next.fetch_add(1));  // made before the clock starts
-        auto start = clock::now();
-        if (fixed) {
-            auto due = fixed->start + fixed->interval * static_cast<long>(fixed->slot.fetch_add(1));
-            if (due > start) {
-                std::this_thread::sleep_until(due);
-            } else if (start - due > std::chrono::milliseconds(1)) {
-                ++late;  // every connection was busy when this one was due
-            }
-            start = due;
-        }
+        auto start = fixed ? fixed->wait_for_slot(late) : clock::now();
         try {
             if (!c) c = std::make_unique<client::connection>(o.node, tls);
             auto r = c->request("POST", "/v1/reports", body);
@@ -63,26 +48,17 @@ nlohmann::json run_publish(options const& o) {
     std::atomic<std::uint64_t> next{1};
     std::vector<samples> per_thread(o.connections);
     std::vector<std::uint64_t> late(o.connections, 0);
-    std::optional<work_budget> budget;
-    schedule fixed;
-    if (o.rate) {
-        // A fixed number of scheduled publishes: duration x rate (or --count).
-        auto n = o.count.value_or(static_cast<unsigned long>(o.duration_s * *o.rate + 0.5));
-        budget.emplace(0, n);
-        fixed.interval = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / *o.rate));
-    } else {
-        budget.emplace(o.duration_s, o.count);
-    }
+    auto budget = budget_for(o.duration_s, o.count, o.rate);
     // Connect first, outside the timing: a fixed-rate run starts when every publisher is ready.
-    fixed.start = clock::now() + std::chrono::milliseconds(200 + 10 * o.connections);
+    fixed_schedule fixed(o.rate.value_or(1), clock::now() + std::chrono::milliseconds(200 + 10 * o.connections));
     run_clock rc(o.node_pid, o.db_pid);
     std::vector<std::jthread> threads;
     for (std::size_t i = 0; i < per_thread.size(); ++i)
         threads.emplace_back([&, i] {
-            publish_loop(o, maker, next, *budget, o.rate ? &fixed : nullptr, per_thread[i], late[i]);
+            publish_loop(o, maker, next, budget, o.rate ? &fixed : nullptr, per_thread[i], late[i]);
         });
     if (o.rate) {  // the clock of a fixed-rate run starts with the schedule
-        std::this_thread::sleep_until(fixed.start);
+        std::this_thread::sleep_until(fixed.start());
         rc = run_clock(o.node_pid, o.db_pid);
     }
     threads.clear();

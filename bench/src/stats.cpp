@@ -1,5 +1,7 @@
 #include "stats.hpp"
 
+#include <thread>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -156,6 +158,25 @@ work_budget::work_budget(double seconds, std::optional<unsigned long> count)
 bool work_budget::take() {
     if (count_) return taken_.fetch_add(1) < *count_;
     return clock::now() < deadline_;
+}
+
+work_budget budget_for(double duration_s, std::optional<unsigned long> count, std::optional<double> rate) {
+    if (rate) return work_budget(0, count.value_or(static_cast<unsigned long>(duration_s * *rate + 0.5)));
+    return work_budget(duration_s, count);
+}
+
+fixed_schedule::fixed_schedule(double rate_per_s, clock::time_point start)
+    : start_(start),
+      interval_(std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / rate_per_s))) {}
+
+clock::time_point fixed_schedule::wait_for_slot(std::uint64_t& late) {
+    auto due = start_ + interval_ * static_cast<long>(slot_.fetch_add(1));
+    auto now = clock::now();
+    if (due > now)
+        std::this_thread::sleep_until(due);
+    else if (now - due > std::chrono::milliseconds(1))
+        ++late;
+    return due;
 }
 
 }  // namespace varde::bench

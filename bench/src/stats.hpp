@@ -68,4 +68,25 @@ private:
     std::atomic<unsigned long> taken_{0};
 };
 
+// The budget of a scenario: with a fixed rate, a fixed number of operations (duration x rate,
+// or count); otherwise until the duration has passed (or count operations are done).
+work_budget budget_for(double duration_s, std::optional<unsigned long> count, std::optional<double> rate);
+
+// A fixed-rate schedule shared by a scenario's connections: operation k is due at
+// start + k / rate. Each latency is measured from the due time, so a slow answer that delays
+// the next operations counts against them too (no coordinated omission).
+class fixed_schedule {
+public:
+    fixed_schedule(double rate_per_s, clock::time_point start);
+    clock::time_point start() const { return start_; }
+    // Takes the next slot and sleeps until it is due; returns its due time. Counts in `late`
+    // a slot already over 1 ms overdue when taken (every connection was busy when it was due).
+    clock::time_point wait_for_slot(std::uint64_t& late);
+
+private:
+    clock::time_point start_;
+    clock::duration interval_;
+    std::atomic<std::uint64_t> slot_{0};
+};
+
 }  // namespace varde::bench
