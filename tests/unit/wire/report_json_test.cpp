@@ -49,5 +49,56 @@ TEST(ReportJson, InvalidUtf8StillThrowsAsNlohmannDoes) {
     EXPECT_THROW(member_view(h, R"({"title":"t"})"), json::exception);
 }
 
+// The owner view as it was built before: the extras as a json object, stored JSON parsed, the
+// whole dumped and spliced after the header and the content.
+std::string owner_view_by_object(report_header const& h, std::string_view content, owner_extras const& x,
+                                 std::optional<std::vector<std::string>> const& related) {
+    json recipients = json::array();
+    for (auto const& o : x.to.orgs) recipients.push_back("org:" + o);
+    for (auto const& s : x.to.sectors) recipients.push_back("sector:" + s);
+    json extra{{"recipients", recipients}, {"attribution", x.attribution},
+               {"redactions", json::parse(x.redactions_json)}, {"warnings", json::parse(x.warnings_json)}};
+    if (x.origin_org) extra["origin_org"] = *x.origin_org;
+    if (x.reject_reason) extra["reject_reason"] = *x.reject_reason;
+    if (x.original_body) extra["original"] = json::parse(*x.original_body, nullptr, false);
+    auto text = extra.dump();
+    std::string out = object_header(h) + ",";
+    out.append(content.substr(1, content.size() - 2));
+    out += ",";
+    out.append(text, 1, text.size() - 2);
+    if (related) out += ",\"related\":" + json(*related).dump();
+    return out + "}";
+}
+
+std::vector<owner_extras> owner_extras_cases() {
+    owner_extras member{{{}, {}}, "pseudonymous", "[]", "[]", std::nullopt, std::nullopt, std::nullopt};
+    auto full = member;
+    full.to = {{"havn", "nordkraft"}, {"energy", "finance"}};
+    full.attribution = "attributed";
+    full.redactions_json = encode_redactions({{"summary", "email", "ola.nordmann@example.no"},
+                                              {"title", "ipv4", "Ærø \"q\" \\ 東京 🙂\n"}});
+    full.warnings_json = encode_warnings({"fewer than 3 member organisations are in sector 'energy'", "tab\there"});
+    full.reject_reason = std::string("duplicate of \"another\"\n report");
+    auto operator_view = full;
+    operator_view.origin_org = std::string("fjordbank");
+    operator_view.original_body = std::string(R"({ "title" : "Spaced  out",  "tlp":"AMBER", "n": 1.50, "u": "\u00e6"})");
+    auto unusual = full;
+    unusual.to = {{"org \"with\" quotes"}, {}};
+    unusual.attribution = "anonymous\x01";
+    return {member, full, operator_view, unusual};
+}
+
+TEST(ReportJson, OwnerViewBytesEqualTheJsonObjectDump) {
+    std::string content = R"({"summary":"s","title":"T \u00e6"})";
+    for (auto const& h : headers())
+        for (auto const& x : owner_extras_cases())
+            for (auto const& related : {std::optional<std::vector<std::string>>{},
+                                        std::optional<std::vector<std::string>>{{"a", "b"}}}) {
+                auto got = owner_view(h, content, x, related);
+                EXPECT_EQ(got, owner_view_by_object(h, content, x, related));
+                EXPECT_TRUE(json::parse(got).is_object());
+            }
+}
+
 }  // namespace
 }  // namespace varde::wire
