@@ -273,7 +273,7 @@ void report_service::get_async(domain::principal const& who, std::string const& 
                     auto answer = [&]() -> outcome<std::string> {
                         try {
                             if (failed) std::rethrow_exception(failed);
-                            return answer_for(rs::read_with_related(rows), who);
+                            return answer_for(rs::read_with_related(std::move(rows)), who);
                         } catch (std::exception const& e) {
                             return from_store_failure(e);
                         }

@@ -346,13 +346,13 @@ statement_call find_with_related_call(std::string const& id, domain::principal c
     return {find_related_sql, std::move(params)};
 }
 
-std::optional<report_with_related> read_with_related(std::vector<row> const& rows) {
+std::optional<report_with_related> read_with_related(std::vector<row> rows) {
     if (rows.empty()) return std::nullopt;
     if (rows.size() > 1) throw failure(error_kind::internal, "a report read returned more than one row");
-    auto const& r = rows.front();
-    report_with_related out{read_row(r), {}};
-    if (!r.is_null(17)) out.related = r.text_array(17);
-    return out;
+    auto& r = rows.front();
+    std::vector<std::string> related;
+    if (!r.is_null(17)) related = r.text_array(17);  // before the row is moved into the report
+    return report_with_related{read_row(std::move(r)), std::move(related)};
 }
 
 std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::string const& status,

@@ -100,7 +100,7 @@ struct statement_call {
     std::vector<param> params;
 };
 statement_call find_with_related_call(std::string const& id, domain::principal const& who, std::size_t limit);
-std::optional<report_with_related> read_with_related(std::vector<row> const& rows);
+std::optional<report_with_related> read_with_related(std::vector<row> rows);
 
 // Reports in `status` that `who` may see, oldest first (the moderation queue; with
 // unreviewed_trusted_only, published reports of trusted organisations not yet reviewed).
