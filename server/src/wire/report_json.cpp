@@ -77,18 +77,22 @@ void append_header_prefix(std::string& out, report_header const& h) {
     append_string(out, h.tlp);
 }
 
-// Joins the header and the stored content object (both non-empty objects).
-void append_spliced(std::string& out, report_header const& h, std::string_view content, std::string_view tail) {
-    out.reserve(out.size() + 160 + h.id.size() + content.size() + tail.size());
+// Joins the header and the stored content object (both non-empty objects), and leaves the
+// object open: the caller appends its own members, then closes it (close_view).
+void open_view(std::string& out, report_header const& h, std::string_view content) {
+    out.reserve(out.size() + 160 + h.id.size() + content.size());
     append_header_prefix(out, h);
     out += ',';
     out.append(content.substr(1, content.size() - 2));  // without '{' and '}'
-    out.append(tail);
-    out += '}';
 }
 
-std::string related_tail(std::optional<std::vector<std::string>> const& related) {
-    return related ? ",\"related\":" + json(*related).dump() : std::string();
+// The related ids when given, and the object's closing brace.
+void close_view(std::string& out, std::optional<std::vector<std::string>> const& related) {
+    if (related) {
+        out += ",\"related\":";
+        out += json(*related).dump();
+    }
+    out += '}';
 }
 
 }  // namespace
@@ -111,7 +115,8 @@ std::string encode_warnings(std::vector<std::string> const& warnings) { return j
 
 void append_member_view(std::string& out, report_header const& h, std::string_view shared_json,
                         std::optional<std::vector<std::string>> const& related) {
-    append_spliced(out, h, shared_json, related_tail(related));
+    open_view(out, h, shared_json);
+    close_view(out, related);
 }
 
 void append_summary_view(std::string& out, report_header const& h, std::string_view title) {
@@ -129,35 +134,35 @@ void append_summary_view(std::string& out, report_header const& h, std::string_v
 // `original`, the submitter's own text, is parsed and dumped.
 void append_owner_view(std::string& out, report_header const& h, std::string_view shared_json,
                        owner_extras const& x, std::optional<std::vector<std::string>> const& related) {
-    std::string tail = ",\"attribution\":";
-    append_string(tail, x.attribution);
+    open_view(out, h, shared_json);
+    out += ",\"attribution\":";
+    append_string(out, x.attribution);
     if (x.origin_org) {
-        tail += ",\"origin_org\":";
-        append_string(tail, *x.origin_org);
+        out += ",\"origin_org\":";
+        append_string(out, *x.origin_org);
     }
     if (x.original_body) {
-        tail += ",\"original\":";
-        tail += json::parse(*x.original_body, nullptr, false).dump();
+        out += ",\"original\":";
+        out += json::parse(*x.original_body, nullptr, false).dump();
     }
-    tail += ",\"recipients\":[";
+    out += ",\"recipients\":[";
     bool first = true;
     auto recipient = [&](char const* kind, std::string const& name) {
-        if (!first) tail += ',';
+        if (!first) out += ',';
         first = false;
-        append_string(tail, kind + name);
+        append_string(out, kind + name);
     };
     for (auto const& o : x.to.orgs) recipient("org:", o);
     for (auto const& s : x.to.sectors) recipient("sector:", s);
-    tail += "],\"redactions\":";
-    tail += x.redactions_json;
+    out += "],\"redactions\":";
+    out += x.redactions_json;
     if (x.reject_reason) {
-        tail += ",\"reject_reason\":";
-        append_string(tail, *x.reject_reason);
+        out += ",\"reject_reason\":";
+        append_string(out, *x.reject_reason);
     }
-    tail += ",\"warnings\":";
-    tail += x.warnings_json;
-    tail += related_tail(related);
-    append_spliced(out, h, shared_json, tail);
+    out += ",\"warnings\":";
+    out += x.warnings_json;
+    close_view(out, related);
 }
 
 std::string member_view(report_header const& h, std::string_view shared_json,

@@ -28,14 +28,16 @@ struct report_header {
     std::optional<std::string> published_at;
 };
 
+// Views of the stored report's fields, valid for the call they are passed to: an owner's list
+// page renders a hundred of them, and the stored JSON is kilobytes each.
 struct owner_extras {
     domain::recipients to;
-    std::string attribution;
-    std::string redactions_json;  // stored, verbatim
-    std::string warnings_json;    // stored, verbatim
-    std::optional<std::string> origin_org;     // operators only: the true source
-    std::optional<std::string> original_body;  // operators only, until purged
-    std::optional<std::string> reject_reason;  // the originator sees why it was rejected
+    std::string_view attribution;
+    std::string_view redactions_json;  // stored, verbatim
+    std::string_view warnings_json;    // stored, verbatim
+    std::optional<std::string_view> origin_org;     // operators only: the true source
+    std::optional<std::string_view> original_body;  // operators only, until purged
+    std::optional<std::string_view> reject_reason;  // the originator sees why it was rejected
 };
 
 // Member view; `related` ids are appended when given.

@@ -75,13 +75,17 @@ std::vector<owner_extras> owner_extras_cases() {
     auto full = member;
     full.to = {{"havn", "nordkraft"}, {"energy", "finance"}};
     full.attribution = "attributed";
-    full.redactions_json = encode_redactions({{"summary", "email", "ola.nordmann@example.no"},
-                                              {"title", "ipv4", "Ærø \"q\" \\ 東京 🙂\n"}});
-    full.warnings_json = encode_warnings({"fewer than 3 member organisations are in sector 'energy'", "tab\there"});
-    full.reject_reason = std::string("duplicate of \"another\"\n report");
+    // owner_extras holds views: the stored texts they show must outlive the cases.
+    static std::string const redactions = encode_redactions({{"summary", "email", "ola.nordmann@example.no"},
+                                                             {"title", "ipv4", "Ærø \"q\" \\ 東京 🙂\n"}});
+    static std::string const warnings =
+        encode_warnings({"fewer than 3 member organisations are in sector 'energy'", "tab\there"});
+    full.redactions_json = redactions;
+    full.warnings_json = warnings;
+    full.reject_reason = "duplicate of \"another\"\n report";
     auto operator_view = full;
-    operator_view.origin_org = std::string("fjordbank");
-    operator_view.original_body = std::string(R"({ "title" : "Spaced  out",  "tlp":"AMBER", "n": 1.50, "u": "\u00e6"})");
+    operator_view.origin_org = "fjordbank";
+    operator_view.original_body = R"({ "title" : "Spaced  out",  "tlp":"AMBER", "n": 1.50, "u": "\u00e6"})";
     auto unusual = full;
     unusual.to = {{"org \"with\" quotes"}, {}};
     unusual.attribution = "anonymous\x01";
