@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <future>
+#include <latch>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -181,6 +182,56 @@ TEST_F(AsyncReads, AKeepAliveReadTakesTheAsyncPathAndAnswersAsTheWorkerPath) {
             EXPECT_EQ(comparable(kept), comparable(fresh)) << who << " " << path;
         }
     }
+}
+
+// Reads that arrive together go out together (one statement for several reads,
+// service::report_read_batcher), and each reader still gets exactly what it gets alone: every
+// reader of the table reads every report at the same moment, each read on a connection of its
+// own, several rounds over.
+TEST_F(AsyncReads, ReadsArrivingTogetherAreBatchedAndEachAnsweredAsAlone) {
+    auto green = publish(*node_, "alice", "GREEN");
+    auto amber = publish(*node_, "alice", "AMBER", {"org:fjordbank"});
+    auto strict = publish(*node_, "alice", "AMBER+STRICT", {"org:havn"});
+    auto red = publish(*node_, "alice", "RED", {"org:havn"});
+    auto pending = publish(*node_, "bob", "GREEN");
+    std::string const missing = "0b7e3a52-6d1f-4c1e-9a57-3f5a2b8c9d10";
+    std::vector<std::string> const readers{"alice", "bob", "carol", "havn-feed", "oscar"};
+    std::vector<std::string> const reports{green, amber, strict, red, pending, missing};
+
+    struct read {
+        std::string who, path;
+        client::reply alone;  // the worker path's answer
+        std::unique_ptr<client::connection> kept;
+    };
+    std::vector<read> reads;
+    for (auto const& who : readers)
+        for (auto const& id : reports) {
+            auto path = path_of(id);
+            auto alone = node_->connect(who)->request("GET", path);
+            reads.push_back({who, path, std::move(alone), checked_connection(*node_, who, path_of(green))});
+        }
+    auto const& batches = node_->node().batched_reads();
+    auto const statements_before = batches.statements(), reads_before = batches.reads();
+    for (int round = 0; round < 5; ++round) {
+        for (auto const& who : readers) call(who, "GET", "/v1/whoami");  // each principal cached afresh
+        std::latch start(static_cast<std::ptrdiff_t>(reads.size()));
+        std::vector<client::reply> replies(reads.size());
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < reads.size(); ++i)
+            threads.emplace_back([&, i] {
+                start.arrive_and_wait();
+                replies[i] = reads[i].kept->request("GET", reads[i].path);
+            });
+        for (auto& t : threads) t.join();
+        for (std::size_t i = 0; i < reads.size(); ++i) {
+            EXPECT_EQ(replies[i].status, reads[i].alone.status) << reads[i].who << " " << reads[i].path;
+            EXPECT_EQ(comparable(replies[i]), comparable(reads[i].alone)) << reads[i].who << " " << reads[i].path;
+        }
+    }
+    // Some statements carried several reads.
+    auto const statements = batches.statements() - statements_before, batched = batches.reads() - reads_before;
+    EXPECT_GT(batched, statements) << batched << " reads in " << statements << " statements";
+    EXPECT_GT(statements, 0u);
 }
 
 // The reader loses its connection while it reads: the client still gets the right answer,

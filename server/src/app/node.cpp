@@ -55,7 +55,7 @@ node::node(node_config config)
       drain_timer_(ioc_),
       purge_timer_(ioc_),
       audit_head_timer_(ioc_) {
-    services_.reads = &reads_;
+    services_.reads = &batched_reads_;
     env_ = std::make_shared<net::session_env>(config_.limits, tls_, router_, services_, workers_, events_, hub_,
                                               config_.stream);
 }

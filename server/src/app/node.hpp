@@ -36,6 +36,7 @@ public:
 
     bool schema_ready() const { return schema_ready_; }
     store::pg_async_reader const& reads() const { return reads_; }
+    service::report_read_batcher const& batched_reads() const { return batched_reads_; }
 
 private:
     void try_migrate();
@@ -64,6 +65,7 @@ private:
     // Report reads answered on the I/O threads (services::reads); after ioc_ and workers_,
     // which run its handlers and its connecting, so that it is destroyed before them.
     store::pg_async_reader reads_;
+    service::report_read_batcher batched_reads_{reads_, service::report_service::related_limit};
     std::shared_ptr<net::session_env> env_;
     std::shared_ptr<net::listener> listener_;
     net::asio::steady_timer migration_retry_;

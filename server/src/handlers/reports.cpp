@@ -4,7 +4,6 @@
 
 #include "http/problem.hpp"
 #include "service/report_service.hpp"
-#include "store/async_reader.hpp"
 
 namespace varde::handlers {
 

@@ -10,7 +10,6 @@
 
 namespace varde::store {
 class pg_pool;
-class async_reader;
 }
 
 namespace varde::handlers {
@@ -33,7 +32,7 @@ struct services {
     certificate_reader read_certificate;
     stream::event_service& events;
     // Reads answered without a worker thread (router::answer_async); none: always a worker.
-    store::async_reader* reads = nullptr;
+    service::report_read_batcher* reads = nullptr;
 };
 
 }  // namespace varde::handlers

@@ -241,8 +241,6 @@ outcome<created> report_service::publish(domain::principal const& who, std::stri
 
 namespace {
 
-constexpr std::size_t related_limit = 50;
-
 // What a reader gets for the report read by get() or get_async().
 outcome<std::string> answer_for(std::optional<rs::report_with_related> const& found, domain::principal const& who) {
     auto access = found ? checked_access(found->report, who) : domain::access::none;
@@ -264,22 +262,20 @@ outcome<std::string> report_service::get(domain::principal const& who, std::stri
     return answer_for(found, who);
 }
 
-void report_service::get_async(domain::principal const& who, std::string const& id, store::async_reader& reader,
+void report_service::get_async(domain::principal const& who, std::string const& id, report_read_batcher& reads,
                                std::function<void(outcome<std::string>)> done) {
     if (!looks_like_uuid(id)) return done(not_found());
-    auto call = rs::find_with_related_call(id, who, related_limit);
-    reader.exec(call.s, std::move(call.params),
-                [who, done = std::move(done)](std::exception_ptr failed, std::vector<store::row> rows) {
-                    auto answer = [&]() -> outcome<std::string> {
-                        try {
-                            if (failed) std::rethrow_exception(failed);
-                            return answer_for(rs::read_with_related(std::move(rows)), who);
-                        } catch (std::exception const& e) {
-                            return from_store_failure(e);
-                        }
-                    }();
-                    done(std::move(answer));
-                });
+    reads.read(who, id, [who, done = std::move(done)](std::exception_ptr failed, report_read_batcher::found found) {
+        auto answer = [&]() -> outcome<std::string> {
+            try {
+                if (failed) std::rethrow_exception(failed);
+                return answer_for(found, who);
+            } catch (std::exception const& e) {
+                return from_store_failure(e);
+            }
+        }();
+        done(std::move(answer));
+    });
 }
 
 outcome<std::string> report_service::list(domain::principal const& who, query_params const& params) {

@@ -13,7 +13,7 @@
 #include "domain/pseudonym.hpp"
 #include "domain/validation.hpp"
 #include "service/outcome.hpp"
-#include "store/async_reader.hpp"
+#include "service/report_read_batcher.hpp"
 #include "wire/report_codec.hpp"
 
 namespace varde::store {
@@ -55,10 +55,12 @@ public:
                              std::optional<std::string> const& idempotency_key);
     outcome<std::string> preview(domain::principal const& who, std::string const& body);
     outcome<std::string> get(domain::principal const& who, std::string const& id);
-    // get() without blocking: the report is read through `reader`, and `done` called on the
-    // reader's thread with the same answer get() gives.
-    void get_async(domain::principal const& who, std::string const& id, store::async_reader& reader,
+    // get() without blocking: the report is read through `reads` (batched with the reads of
+    // others), and `done` called on the reader's thread with the same answer get() gives.
+    void get_async(domain::principal const& who, std::string const& id, report_read_batcher& reads,
                    std::function<void(outcome<std::string>)> done);
+    // The most related reports a report read lists (get, get_async).
+    static constexpr std::size_t related_limit = 50;
     outcome<std::string> list(domain::principal const& who, query_params const& query);
     outcome<std::string> by_indicator(domain::principal const& who, std::string const& type,
                                       std::string const& value);

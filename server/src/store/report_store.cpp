@@ -9,24 +9,31 @@ namespace varde::store::report_store {
 
 namespace {
 
-// The columns every read returns, in the order read_row expects. $1..$4 are always the
-// reading principal: organisation slug, its sectors, its kind, whether it is an operator.
-#define VARDE_HEADER_COLUMNS                                                                   \
+// The reading principal's parameters: organisation slug, its sectors, its kind, whether it
+// is an operator. $1..$4 in every read of one principal; in the batched report read, the
+// columns of each read's row of parameters (q, find_many_sql).
+#define VARDE_READER "$1, $2::text[], $3, $4::boolean"
+#define VARDE_BATCH_READER "q.org, q.sectors::text[], q.kind, q.op"
+
+// The columns every read returns, in the order read_row expects, for `reader`.
+#define VARDE_HEADER_COLUMNS_FOR(reader)                                                       \
     "r.id, report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, "        \
-    "r.status, $1, $2::text[], $3, $4::boolean), r.status, r.tlp, r.attribution, "             \
+    "r.status, " reader "), r.status, r.tlp, r.attribution, "                                  \
     "r.source_display, r.origin_org, r.recipient_orgs, r.recipient_sectors, "                 \
     "to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "          \
     "to_char(r.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-
-#define VARDE_REPORT_COLUMNS \
-    VARDE_HEADER_COLUMNS "r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason "
+#define VARDE_REPORT_COLUMNS_FOR(reader) \
+    VARDE_HEADER_COLUMNS_FOR(reader) "r.shared_json, r.redactions_json, r.warnings_json, r.seq, r.reject_reason "
+#define VARDE_HEADER_COLUMNS VARDE_HEADER_COLUMNS_FOR(VARDE_READER)
+#define VARDE_REPORT_COLUMNS VARDE_REPORT_COLUMNS_FOR(VARDE_READER)
 
 // As VARDE_REPORT_COLUMNS, with the title for the shared view and no owner-only texts.
 #define VARDE_SUMMARY_COLUMNS VARDE_HEADER_COLUMNS "coalesce(r.title, ''), '', '', r.seq, NULL, NULL "
 
-#define VARDE_VISIBLE(level)                                                                    \
+#define VARDE_VISIBLE_FOR(reader, level)                                                        \
     "report_access(r.origin_org, r.tlp, r.recipient_orgs, r.recipient_sectors, r.status, "    \
-    "$1, $2::text[], $3, $4::boolean) " level
+    reader ") " level
+#define VARDE_VISIBLE(level) VARDE_VISIBLE_FOR(VARDE_READER, level)
 
 constexpr statement insert_sql{"report_insert", R"(
     INSERT INTO report (origin_org, submitted_by, tlp, recipient_orgs, recipient_sectors, status,
@@ -141,20 +148,41 @@ constexpr statement oldest_sql{"report_oldest",
 
 constexpr statement lock_sql{"report_lock", "SELECT 1 FROM report WHERE id = $1::uuid FOR UPDATE"};
 
+// For full access, the ids of the reports `reader` may see that share an indicator with r
+// (at most `limit`, newest first); NULL otherwise.
+#define VARDE_RELATED_FOR(reader, limit)                                                        \
+    "CASE WHEN " VARDE_VISIBLE_FOR(reader, "= 'full'") " THEN ARRAY("                           \
+    "  SELECT x.id FROM (SELECT DISTINCT rel.id, rel.seq FROM report_indicator mine "             \
+    "    JOIN report_indicator other ON other.type = mine.type AND other.value = mine.value "     \
+    "     AND other.report_id <> mine.report_id "                                                 \
+    "    JOIN report rel ON rel.id = other.report_id "                                            \
+    "    WHERE mine.report_id = r.id "                                                            \
+    "      AND report_access(rel.origin_org, rel.tlp, rel.recipient_orgs, rel.recipient_sectors, " \
+    "                        rel.status, " reader ") = 'full' "                                   \
+    "    ORDER BY rel.seq DESC LIMIT " limit ") x ORDER BY x.seq DESC) END "
+
 // find_sql plus, for full access, the visible reports sharing an indicator ($6 of them).
 constexpr statement find_related_sql{"report_find_related",
     "SELECT " VARDE_REPORT_COLUMNS ", CASE WHEN $4::boolean THEN o.body END, "
-    "CASE WHEN " VARDE_VISIBLE("= 'full'") " THEN ARRAY("
-    "  SELECT x.id FROM (SELECT DISTINCT rel.id, rel.seq FROM report_indicator mine "
-    "    JOIN report_indicator other ON other.type = mine.type AND other.value = mine.value "
-    "     AND other.report_id <> mine.report_id "
-    "    JOIN report rel ON rel.id = other.report_id "
-    "    WHERE mine.report_id = r.id "
-    "      AND report_access(rel.origin_org, rel.tlp, rel.recipient_orgs, rel.recipient_sectors, "
-    "                        rel.status, $1, $2::text[], $3, $4::boolean) = 'full' "
-    "    ORDER BY rel.seq DESC LIMIT $6::integer) x ORDER BY x.seq DESC) END "
+    VARDE_RELATED_FOR(VARDE_READER, "$6::integer")
     "FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
     "WHERE r.id = $5::uuid AND " VARDE_VISIBLE("<> 'none'")};
+
+// Several find_related_sql reads in one statement, each with its own reader: one row of
+// parameters per read (q: $1 the ids, $2..$5 the readers' slugs, sectors as array literals,
+// kinds and operator flags; $6 the limit), and each answer row ends with its read's position
+// (1-based). A read with nothing to show has no row. Each read is the same per-read probe
+// (OFFSET 0); PostgreSQL starts the plan and sends the answer once for them all.
+constexpr statement find_many_related_sql{"report_find_many_related",
+    "SELECT x.*, q.n FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[]) "
+    "  WITH ORDINALITY AS q(id, org, sectors, kind, op, n) "
+    "CROSS JOIN LATERAL (SELECT " VARDE_REPORT_COLUMNS_FOR(VARDE_BATCH_READER) ", "
+    "  CASE WHEN q.op THEN o.body END, " VARDE_RELATED_FOR(VARDE_BATCH_READER, "$6::integer")
+    "  FROM report r LEFT JOIN report_original o ON o.report_id = r.id "
+    "  WHERE r.id = q.id AND " VARDE_VISIBLE_FOR(VARDE_BATCH_READER, "<> 'none'") " OFFSET 0) x "
+    "ORDER BY q.n"};
+// The column of find_many_related_sql that holds the read's position.
+constexpr std::size_t read_position_column = 18;
 
 constexpr statement purge_sql{"report_original_purge",
     "WITH gone AS (DELETE FROM report_original WHERE purge_after < now() RETURNING 1) "
@@ -186,8 +214,14 @@ constexpr statement events_after_sql{"report_events_after", R"(
 // Its columns after the report's.
 constexpr std::size_t event_column = 20, horizon_column = 24;
 
+#undef VARDE_READER
+#undef VARDE_BATCH_READER
+#undef VARDE_HEADER_COLUMNS_FOR
+#undef VARDE_REPORT_COLUMNS_FOR
 #undef VARDE_HEADER_COLUMNS
 #undef VARDE_REPORT_COLUMNS
+#undef VARDE_RELATED_FOR
+#undef VARDE_VISIBLE_FOR
 #undef VARDE_SUMMARY_COLUMNS
 #undef VARDE_MEMBER_LIST
 #undef VARDE_CANDIDATES
@@ -353,6 +387,35 @@ std::optional<report_with_related> read_with_related(std::vector<row> rows) {
     std::vector<std::string> related;
     if (!r.is_null(17)) related = r.text_array(17);  // before the row is moved into the report
     return report_with_related{read_row(std::move(r)), std::move(related)};
+}
+
+statement_call find_many_with_related_call(std::vector<report_read> const& reads, std::size_t limit) {
+    std::vector<std::string> ids, orgs, sectors, kinds, operators;
+    for (auto const& r : reads) {
+        ids.push_back(r.id);
+        orgs.push_back(r.who.org_slug);
+        sectors.push_back(to_pg_array(r.who.org_sectors));  // cast back to text[] per row
+        kinds.emplace_back(domain::to_string(r.who.kind));
+        operators.emplace_back(r.who.is_operator() ? "true" : "false");
+    }
+    return {find_many_related_sql,
+            {to_pg_array(ids), to_pg_array(orgs), to_pg_array(sectors), to_pg_array(kinds), to_pg_array(operators),
+             std::to_string(limit)}};
+}
+
+std::vector<std::optional<report_with_related>> read_many_with_related(std::vector<row> rows, std::size_t reads) {
+    std::vector<std::optional<report_with_related>> out(reads);
+    for (auto& r : rows) {
+        auto const position = r.int64(read_position_column);
+        if (position < 1 || static_cast<std::size_t>(position) > reads)
+            throw failure(error_kind::internal, "a batched report read answered a read it was not asked");
+        auto& slot = out[static_cast<std::size_t>(position) - 1];
+        if (slot) throw failure(error_kind::internal, "a batched report read answered one read twice");
+        std::vector<std::string> related;
+        if (!r.is_null(17)) related = r.text_array(17);  // before the row is moved into the report
+        slot = report_with_related{read_row(std::move(r)), std::move(related)};
+    }
+    return out;
 }
 
 std::vector<stored_report> oldest(tx& t, domain::principal const& who, std::string const& status,

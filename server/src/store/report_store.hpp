@@ -101,6 +101,16 @@ struct statement_call {
 };
 statement_call find_with_related_call(std::string const& id, domain::principal const& who, std::size_t limit);
 std::optional<report_with_related> read_with_related(std::vector<row> rows);
+// Several such reads in one statement, each with its own reader (the asynchronous reader's
+// batches, service/report_read_batcher.hpp): one answer per read, in the reads' order,
+// nullopt where read_with_related would give none. The ids must look like UUIDs: one that
+// PostgreSQL refuses fails the whole statement.
+struct report_read {
+    std::string const& id;
+    domain::principal const& who;
+};
+statement_call find_many_with_related_call(std::vector<report_read> const& reads, std::size_t limit);
+std::vector<std::optional<report_with_related>> read_many_with_related(std::vector<row> rows, std::size_t reads);
 
 // Reports in `status` that `who` may see, oldest first (the moderation queue; with
 // unreviewed_trusted_only, published reports of trusted organisations not yet reviewed).
