@@ -1,5 +1,7 @@
 #include "service/publish_batcher.hpp"
 
+#include <iterator>
+
 #include "service/identity_service.hpp"  // from_store_failure
 #include "store/errors.hpp"
 #include "util/log.hpp"
@@ -25,45 +27,72 @@ publish_batcher::publish_batcher(std::string const& database_url, std::size_t ma
 
 publish_batcher::~publish_batcher() {
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         stopping_ = true;
+        wake_.notify_all();
+        wake_.wait(lock, [&] { return !writing_ && queue_.empty(); });  // what was accepted is written
     }
-    wake_.notify_all();
     if (writer_.joinable()) writer_.join();
 }
 
 outcome<rs::inserted> publish_batcher::write(rs::new_report const& row, store::audit_store::entry const& audit) {
-    pending p{&row, &audit, {}};
-    auto answer = p.done.get_future();
-    {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return error{error_code::unavailable, "the node is stopping; try again shortly"};
+    pending p{&row, &audit, {}, {}};
+    std::unique_lock lock(mutex_);
+    if (stopping_) return error{error_code::unavailable, "the node is stopping; try again shortly"};
+    queue_.push_back(&p);
+    if (!writing_ && queue_.size() == 1) {  // nobody writing, nobody waiting: write it here
+        writing_ = true;
+        write_next(lock);
+    } else {
         if (!writer_.joinable()) writer_ = std::thread([this] { run(); });
-        queue_.push_back(&p);
+        wake_.notify_all();
+        p.wake.wait(lock, [&] { return p.done.has_value(); });
     }
-    wake_.notify_one();
-    return answer.get();
+    return std::move(*p.done);
 }
 
-// Takes whatever is waiting (up to max_batch_) whenever the previous batch is done: under
-// load the batches grow by themselves, and a lone publish waits for nobody.
 void publish_batcher::run() {
-    std::vector<pending*> batch;
+    std::unique_lock lock(mutex_);
     for (;;) {
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, and nothing left to write
-            std::size_t bytes = 0;
-            while (!queue_.empty() && batch.size() < max_batch_ && (batch.empty() || bytes < max_batch_bytes)) {
-                bytes += size_of(*queue_.front()->row);
-                batch.push_back(queue_.front());
-                queue_.pop_front();
-            }
-        }
-        write_batch(batch);
-        batch.clear();
+        wake_.wait(lock, [&] { return !writing_ && (!queue_.empty() || stopping_); });
+        if (queue_.empty()) return;  // stopping, and nothing left to write
+        writing_ = true;
+        write_next(lock);
     }
+}
+
+void publish_batcher::write_next(std::unique_lock<std::mutex>& lock) {
+    auto batch = take_batch();
+    lock.unlock();
+    std::vector<answer> answers;
+    try {
+        answers = write_batch(batch);
+    } catch (std::exception const& e) {  // nothing taken may be left unanswered
+        answers.assign(batch.size(), from_store_failure(e));
+    }
+    lock.lock();
+    // Answered and woken under the lock: a publisher returns (and its pending, with its
+    // condition variable, goes) only once it has seen its answer under the lock.
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->done.emplace(std::move(answers[i]));
+        batch[i]->wake.notify_one();
+    }
+    writing_ = false;
+    // The writer thread takes what came meanwhile; a stopping destructor waits for this.
+    if (!queue_.empty() || stopping_) wake_.notify_all();
+}
+
+// The oldest waiting, up to max_batch_ reports and max_batch_bytes of text (at least one):
+// under load the batches grow by themselves, and a lone publish waits for nobody.
+std::vector<publish_batcher::pending*> publish_batcher::take_batch() {
+    std::vector<pending*> batch;
+    std::size_t bytes = 0;
+    while (!queue_.empty() && batch.size() < max_batch_ && (batch.empty() || bytes < max_batch_bytes)) {
+        bytes += size_of(*queue_.front()->row);
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+    }
+    return batch;
 }
 
 std::vector<rs::inserted> publish_batcher::commit(std::vector<pending*> const& batch) {
@@ -82,33 +111,31 @@ std::vector<rs::inserted> publish_batcher::commit(std::vector<pending*> const& b
     return got;
 }
 
-void publish_batcher::write_batch(std::vector<pending*> const& batch) {
+std::vector<publish_batcher::answer> publish_batcher::write_batch(std::vector<pending*> const& batch) {
     try {
         auto got = commit(batch);
-        for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->done.set_value(std::move(got[i]));
-        return;
+        return {std::make_move_iterator(got.begin()), std::make_move_iterator(got.end())};
     } catch (store::failure const& f) {
-        if (f.kind() == store::error_kind::unavailable || batch.size() == 1) {
-            auto e = from_store_failure(f);
-            for (auto* p : batch) p->done.set_value(e);
-            return;
-        }
+        if (f.kind() == store::error_kind::unavailable || batch.size() == 1)
+            return std::vector<answer>(batch.size(), from_store_failure(f));
         log::warn("publish.batch_failed", {{"reports", batch.size()}, {"detail", f.what()}});
     } catch (std::exception const& e) {
-        if (batch.size() == 1) return batch.front()->done.set_value(from_store_failure(e));
+        if (batch.size() == 1) return {from_store_failure(e)};
         log::warn("publish.batch_failed", {{"reports", batch.size()}, {"detail", e.what()}});
     }
-    write_each(batch);
+    return write_each(batch);
 }
 
-void publish_batcher::write_each(std::vector<pending*> const& batch) {
+std::vector<publish_batcher::answer> publish_batcher::write_each(std::vector<pending*> const& batch) {
+    std::vector<answer> answers;
     for (auto* p : batch) {
         try {
-            p->done.set_value(std::move(commit({p}).front()));
+            answers.emplace_back(std::move(commit({p}).front()));
         } catch (std::exception const& e) {
-            p->done.set_value(from_store_failure(e));
+            answers.emplace_back(from_store_failure(e));
         }
     }
+    return answers;
 }
 
 }  // namespace varde::service

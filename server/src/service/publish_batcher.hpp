@@ -1,10 +1,16 @@
 #pragma once
 // Group commit for publishing. Reports are checked and scrubbed on many worker threads at
-// once; this one writer thread then writes every report waiting at that moment in a single
-// statement run as its own transaction (publish_batch, migrations/0007: report rows,
-// originals, indicators, events and audit entries), so a single commit (one WAL flush) and
-// a single round trip make them all durable. Each caller is answered only after
-// the commit of the transaction that holds its report: nothing is acknowledged early.
+// once; then every report waiting at that moment is written in a single statement run as its
+// own transaction (publish_batch, migrations/0007: report rows, originals, indicators, events
+// and audit entries), so a single commit (one WAL flush) and a single round trip make them
+// all durable. Each caller is answered only after the commit of the transaction that holds
+// its report: nothing is acknowledged early.
+//
+// Who writes: a publisher that finds no batch being written and nobody waiting writes its
+// report itself, on its own thread, so a lone publish wakes no other thread and waits for
+// none (docs/performance.md, Publish). Publishers that arrive while a batch is being written
+// wait, and the writer thread writes all of them in the next batch, and the next, for as long
+// as there are any: under load the batches grow by themselves, one right after the other.
 //
 // A batch that fails on something other than the database being unavailable is written
 // again one report per transaction, so one bad report cannot fail the others. Unavailable
@@ -13,10 +19,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "service/outcome.hpp"
 #include "store/audit_store.hpp"
@@ -39,25 +46,33 @@ public:
                                                  store::audit_store::entry const& audit);
 
 private:
+    using answer = outcome<store::report_store::inserted>;
+    // A publisher's report while it waits, on the publisher's stack; the rest under mutex_.
     struct pending {
         store::report_store::new_report const* row;
         store::audit_store::entry const* audit;
-        std::promise<outcome<store::report_store::inserted>> done;
+        std::optional<answer> done;  // set by the writer of its batch
+        std::condition_variable wake;
     };
 
-    void run();
-    void write_batch(std::vector<pending*> const& batch);
-    void write_each(std::vector<pending*> const& batch);
+    void run();  // the writer thread
+    // Writes the oldest waiting (one batch) and answers them; called with mutex_ held and
+    // writing_ set, returns with it held and writing_ clear.
+    void write_next(std::unique_lock<std::mutex>& lock);
+    std::vector<pending*> take_batch();  // the oldest waiting, within the limits; under mutex_
+    std::vector<answer> write_batch(std::vector<pending*> const& batch);
+    std::vector<answer> write_each(std::vector<pending*> const& batch);
     std::vector<store::report_store::inserted> commit(std::vector<pending*> const& batch);
 
     store::pg_pool pool_;
     std::size_t max_batch_;
     static constexpr std::size_t max_batch_bytes = 64 * 1024 * 1024;  // and at most this much text
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_;  // for the writer thread: reports waiting, or stopping
     std::deque<pending*> queue_;
+    bool writing_ = false;  // a batch is being written (one at a time: one connection)
     bool stopping_ = false;
-    std::thread writer_;  // started on the first write
+    std::thread writer_;  // started when a publisher first has to wait
 };
 
 }  // namespace varde::service
