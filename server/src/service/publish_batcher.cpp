@@ -40,7 +40,7 @@ outcome<rs::inserted> publish_batcher::write(rs::new_report const& row, store::a
     std::unique_lock lock(mutex_);
     if (stopping_) return error{error_code::unavailable, "the node is stopping; try again shortly"};
     queue_.push_back(&p);
-    if (!writing_ && queue_.size() == 1) {  // nobody writing, nobody waiting: write it here
+    if (one_at_a_time_ && !writing_ && queue_.size() == 1) {  // nobody writing, nobody waiting: write it here
         writing_ = true;
         write_next(lock);
     } else {
@@ -63,6 +63,7 @@ void publish_batcher::run() {
 
 void publish_batcher::write_next(std::unique_lock<std::mutex>& lock) {
     auto batch = take_batch();
+    one_at_a_time_ = batch.size() == 1;
     lock.unlock();
     std::vector<answer> answers;
     try {

@@ -6,11 +6,14 @@
 // all durable. Each caller is answered only after the commit of the transaction that holds
 // its report: nothing is acknowledged early.
 //
-// Who writes: a publisher that finds no batch being written and nobody waiting writes its
-// report itself, on its own thread, so a lone publish wakes no other thread and waits for
-// none (docs/performance.md, Publish). Publishers that arrive while a batch is being written
-// wait, and the writer thread writes all of them in the next batch, and the next, for as long
-// as there are any: under load the batches grow by themselves, one right after the other.
+// Who writes: while publishes come one at a time (the last batch held one report), a
+// publisher that finds nobody writing and nobody waiting writes its report itself, on its own
+// thread, so a lone publish wakes no other thread and waits for none (docs/performance.md,
+// Publish). Publishers that arrive while a batch is being written wait, and the writer thread
+// writes all of them in the next batch, and the next, for as long as there are any: under
+// load the batches grow by themselves, one right after the other, and a publisher that finds
+// the queue empty between two of them waits for the writer thread rather than write a batch
+// of one ahead of the others.
 //
 // A batch that fails on something other than the database being unavailable is written
 // again one report per transaction, so one bad report cannot fail the others. Unavailable
@@ -71,6 +74,7 @@ private:
     std::condition_variable wake_;  // for the writer thread: reports waiting, or stopping
     std::deque<pending*> queue_;
     bool writing_ = false;  // a batch is being written (one at a time: one connection)
+    bool one_at_a_time_ = true;  // the last batch held one report
     bool stopping_ = false;
     std::thread writer_;  // started when a publisher first has to wait
 };

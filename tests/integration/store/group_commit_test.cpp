@@ -7,6 +7,7 @@
 #include <atomic>
 #include <barrier>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -122,6 +123,51 @@ TEST_F(GroupCommit, ConcurrentPublishesShareCommitsInOrderWithTheirAuditAndEvent
     ASSERT_TRUE(verified);
     EXPECT_FALSE(verified.value().first_broken);
     EXPECT_GE(verified.value().checked, total);
+}
+
+// A lone publish is written by its publisher's own thread, concurrent ones by the writer
+// thread in batches (service/publish_batcher.hpp): publishing goes on through every change
+// from one to the other and back, each answered with its own committed report.
+TEST_F(GroupCommit, PublishesGoOnFromOneAtATimeToBatchesAndBack) {
+    auto alice = principal("alice");
+    std::set<std::string> ids_seen;
+    std::mutex seen;
+    std::atomic<int> failures{0};
+    int n = 0;
+    auto publish_one = [&](int k) {
+        auto body = json{{"title", "phase " + std::to_string(k)}, {"summary", "s"}, {"tlp", "GREEN"}};
+        auto r = reports.publish(alice, body.dump(), std::nullopt);
+        if (!r) return void(++failures);
+        std::lock_guard lock(seen);
+        ids_seen.insert(json::parse(r.value().body)["id"].get<std::string>());
+    };
+    auto alone = [&] {
+        for (int i = 0; i < 3; ++i) publish_one(n++);
+    };
+    auto together = [&] {
+        constexpr int publishers = 16;
+        std::barrier start(publishers);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < publishers; ++t)
+            threads.emplace_back([&, k = n++] {
+                start.arrive_and_wait();
+                publish_one(k);
+            });
+        for (auto& t : threads) t.join();
+    };
+    alone();
+    together();
+    alone();
+    together();
+    alone();
+    EXPECT_EQ(failures, 0);
+    EXPECT_EQ(ids_seen.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(number("SELECT count(*) FROM report"), n);
+    EXPECT_EQ(number("SELECT count(*) FROM report_event WHERE kind = 'report.published'"), n);
+    audit_service audit{pool};
+    auto verified = audit.verify();
+    ASSERT_TRUE(verified);
+    EXPECT_FALSE(verified.value().first_broken);
 }
 
 TEST_F(GroupCommit, OneBadReportDoesNotFailTheOthersOfItsBatch) {
