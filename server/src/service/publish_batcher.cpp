@@ -1,5 +1,6 @@
 #include "service/publish_batcher.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 #include "service/identity_service.hpp"  // from_store_failure
@@ -30,7 +31,9 @@ publish_batcher::~publish_batcher() {
         std::unique_lock lock(mutex_);
         stopping_ = true;
         wake_.notify_all();
-        wake_.wait(lock, [&] { return !writing_ && queue_.empty(); });  // what was accepted is written
+        // What was accepted is written, and every publisher has left write(): one woken with
+        // its answer still takes mutex_ once more.
+        wake_.wait(lock, [&] { return !writing_ && queue_.empty() && inside_ == 0; });
     }
     if (writer_.joinable()) writer_.join();
 }
@@ -39,16 +42,28 @@ outcome<rs::inserted> publish_batcher::write(rs::new_report const& row, store::a
     pending p{&row, &audit, {}, {}};
     std::unique_lock lock(mutex_);
     if (stopping_) return error{error_code::unavailable, "the node is stopping; try again shortly"};
+    // Nobody writing, nobody waiting, and publishes coming one at a time: write it here.
+    bool const write_here = one_at_a_time_ && !writing_ && queue_.empty();
+    if (!write_here && !writer_.joinable()) writer_ = std::thread([this] { run(); });  // may throw: p not queued yet
     queue_.push_back(&p);
-    if (one_at_a_time_ && !writing_ && queue_.size() == 1) {  // nobody writing, nobody waiting: write it here
+    ++inside_;
+    if (write_here) {
         writing_ = true;
+        ++counts_.written_by_publishers;
         write_next(lock);
     } else {
-        if (!writer_.joinable()) writer_ = std::thread([this] { run(); });
         wake_.notify_all();
         p.wake.wait(lock, [&] { return p.done.has_value(); });
     }
-    return std::move(*p.done);
+    auto result = std::move(*p.done);
+    --inside_;
+    if (stopping_) wake_.notify_all();
+    return result;
+}
+
+publish_batcher::counts publish_batcher::counted() const {
+    std::lock_guard lock(mutex_);
+    return counts_;
 }
 
 void publish_batcher::run() {
@@ -64,6 +79,8 @@ void publish_batcher::run() {
 void publish_batcher::write_next(std::unique_lock<std::mutex>& lock) {
     auto batch = take_batch();
     one_at_a_time_ = batch.size() == 1;
+    ++counts_.batches;
+    counts_.largest_batch = std::max(counts_.largest_batch, batch.size());
     lock.unlock();
     std::vector<answer> answers;
     try {

@@ -21,6 +21,7 @@
 // it returned): such a batch may have committed and is never written again.
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -48,6 +49,14 @@ public:
     outcome<store::report_store::inserted> write(store::report_store::new_report const& row,
                                                  store::audit_store::entry const& audit);
 
+    // Since construction (tests: which path wrote, and whether batches formed).
+    struct counts {
+        std::uint64_t batches = 0;                // statements written (not counting one-by-one retries)
+        std::uint64_t written_by_publishers = 0;  // batches a publisher wrote on its own thread
+        std::size_t largest_batch = 0;
+    };
+    counts counted() const;
+
 private:
     using answer = outcome<store::report_store::inserted>;
     // A publisher's report while it waits, on the publisher's stack; the rest under mutex_.
@@ -70,11 +79,13 @@ private:
     store::pg_pool pool_;
     std::size_t max_batch_;
     static constexpr std::size_t max_batch_bytes = 64 * 1024 * 1024;  // and at most this much text
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;  // for the writer thread: reports waiting, or stopping
     std::deque<pending*> queue_;
     bool writing_ = false;  // a batch is being written (one at a time: one connection)
     bool one_at_a_time_ = true;  // the last batch held one report
+    std::size_t inside_ = 0;     // publishers in write() with a report queued
+    counts counts_;
     bool stopping_ = false;
     std::thread writer_;  // started when a publisher first has to wait
 };

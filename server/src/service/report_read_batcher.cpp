@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <utility>
+
+#include "store/errors.hpp"
+#include "util/log.hpp"
 
 namespace varde::service {
 
@@ -49,24 +53,32 @@ report_read_batcher::batch report_read_batcher::take_batch() {
 }
 
 void report_read_batcher::send(batch reads) {
-    // A read alone keeps the one-read statement: the batched one costs PostgreSQL a little
-    // more for a single read.
-    rs::statement_call call;
-    if (reads.size() == 1) {
-        call = rs::find_with_related_call(reads.front().id, reads.front().who, related_limit_);
-    } else {
-        std::vector<rs::report_read> keys;
-        keys.reserve(reads.size());
-        for (auto const& r : reads) keys.push_back({r.id, r.who});
-        call = rs::find_many_with_related_call(keys, related_limit_);
+    // Shared, so that the reads are still here to be answered if sending fails halfway.
+    auto pending = std::make_shared<batch>(std::move(reads));
+    try {
+        // A read alone keeps the one-read statement: the batched one costs PostgreSQL a little
+        // more for a single read.
+        rs::statement_call call;
+        if (pending->size() == 1) {
+            call = rs::find_with_related_call(pending->front().id, pending->front().who, related_limit_);
+        } else {
+            std::vector<rs::report_read> keys;
+            keys.reserve(pending->size());
+            for (auto const& r : *pending) keys.push_back({r.id, r.who});
+            call = rs::find_many_with_related_call(keys, related_limit_);
+        }
+        reader_.exec(call.s, std::move(call.params),
+                     [this, pending](std::exception_ptr error, std::vector<store::row> rows) {
+                         answer(*pending, std::move(error), std::move(rows));
+                         send_next();
+                     });
+    } catch (...) {  // not sent (out of memory): these reads fail, the next ones go on
+        answer(*pending, std::current_exception(), {});
+        send_next();
     }
-    reader_.exec(call.s, std::move(call.params),
-                 [this, reads = std::move(reads)](std::exception_ptr error, std::vector<store::row> rows) mutable {
-                     send_next();  // PostgreSQL starts on the next batch while these are answered
-                     answer(reads, std::move(error), std::move(rows));
-                 });
 }
 
+// Every read of the batch is answered, whatever one of them does with its answer.
 void report_read_batcher::answer(batch& reads, std::exception_ptr error, std::vector<store::row> rows) const {
     std::vector<found> answers;
     if (!error) {
@@ -75,12 +87,22 @@ void report_read_batcher::answer(batch& reads, std::exception_ptr error, std::ve
                 answers.push_back(rs::read_with_related(std::move(rows)));
             else
                 answers = rs::read_many_with_related(std::move(rows), reads.size());
-        } catch (...) {
-            error = std::current_exception();
+        } catch (std::exception const& e) {
+            // A row the batch could not read: each read is tried again alone, on the worker
+            // path, so that only the one at fault fails.
+            error = reads.size() == 1 ? std::current_exception()
+                                      : std::make_exception_ptr(store::failure(
+                                            store::error_kind::unavailable,
+                                            std::string("a batched report read could not be read: ") + e.what()));
         }
     }
-    for (std::size_t i = 0; i < reads.size(); ++i)
-        reads[i].done(error, error ? found{} : std::move(answers[i]));
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+        try {
+            reads[i].done(error, error ? found{} : std::move(answers[i]));
+        } catch (std::exception const& e) {
+            log::error("reports.read_answer_failed", {{"detail", e.what()}});
+        }
+    }
 }
 
 void report_read_batcher::send_next() {

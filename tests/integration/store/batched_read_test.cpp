@@ -99,8 +99,15 @@ TEST_F(BatchedReads, EachReadInABatchFindsWhatItFindsAlone) {
     auto pending = publish("bob", "GREEN", "a");  // Fjordbank is not trusted: moderated first
     std::string const missing = "0b7e3a52-6d1f-4c1e-9a57-3f5a2b8c9d10";
     std::vector<std::string> const targets = {green, amber, sector, strict, red, retracted, pending, missing};
-    std::vector<domain::principal> const readers = {principal("alice"), principal("bob"), principal("carol"),
-                                                    principal("havn-feed"), principal("oscar")};
+    // Two readers of our own making: sectors whose names need quoting in an array literal
+    // (each read's sectors travel as an array literal inside an array literal), and none.
+    auto quoted = principal("carol");
+    quoted.org_sectors = {"it \"services\"", "a,b}", "{x}", "back\\slash", "transport"};
+    auto sectorless = principal("bob");
+    sectorless.org_sectors.clear();
+    std::vector<domain::principal> const readers = {principal("alice"), principal("bob"),  principal("carol"),
+                                                    principal("havn-feed"), principal("oscar"), quoted,
+                                                    sectorless};
 
     std::vector<rs::report_read> in_order, reversed;
     for (auto const& who : readers)
@@ -123,6 +130,14 @@ TEST_F(BatchedReads, EachReadInABatchFindsWhatItFindsAlone) {
         EXPECT_LT(found, reads.size());
         EXPECT_GT(full_with_related, 10u);
     }
+    // The quoted sectors arrive whole: "transport" among them lets that reader see the AMBER
+    // report for the transport sector, in a batch as alone; the reader without sectors does not.
+    auto sector_reads = together({{sector, quoted}, {sector, sectorless}, {green, quoted}});
+    ASSERT_TRUE(sector_reads[0]);
+    EXPECT_EQ(sector_reads[0]->report.access, "full");
+    EXPECT_FALSE(sector_reads[1]);
+    ASSERT_TRUE(sector_reads[2]);
+    EXPECT_EQ(sector_reads[2]->report.access, "full");
     // The readers do see different related lists of the same report (the RED one is carol's
     // and alice's, not havn-feed's).
     auto const carol_sees = alone(green, readers[2]), feed_sees = alone(green, readers[3]);

@@ -127,19 +127,31 @@ TEST_F(GroupCommit, ConcurrentPublishesShareCommitsInOrderWithTheirAuditAndEvent
 
 // A lone publish is written by its publisher's own thread, concurrent ones by the writer
 // thread in batches (service/publish_batcher.hpp): publishing goes on through every change
-// from one to the other and back, each answered with its own committed report.
+// from one to the other and back, each publisher answered with its own committed report, and
+// the batcher's counts show which path wrote.
 TEST_F(GroupCommit, PublishesGoOnFromOneAtATimeToBatchesAndBack) {
     auto alice = principal("alice");
+    publish_batcher batcher(db.url(), 64);
     std::set<std::string> ids_seen;
     std::mutex seen;
     std::atomic<int> failures{0};
     int n = 0;
     auto publish_one = [&](int k) {
-        auto body = json{{"title", "phase " + std::to_string(k)}, {"summary", "s"}, {"tlp", "GREEN"}};
-        auto r = reports.publish(alice, body.dump(), std::nullopt);
-        if (!r) return void(++failures);
+        store::report_store::new_report r;
+        r.origin_org = "nordkraft";
+        r.submitted_by = alice.id;
+        r.tlp = "GREEN";
+        r.status = "published";
+        r.attribution = "anonymous";
+        r.shared_json = json{{"title", "phase " + std::to_string(k)}}.dump();
+        r.redactions_json = r.warnings_json = "[]";
+        r.original_body = "original " + std::to_string(k);
+        r.original_retention_days = 1;
+        store::audit_store::entry audit{alice.fingerprint, "report.published", "report", "replaced by the new id", "{}"};
+        auto got = batcher.write(r, audit);
+        if (!got) return void(++failures);
         std::lock_guard lock(seen);
-        ids_seen.insert(json::parse(r.value().body)["id"].get<std::string>());
+        ids_seen.insert(got.value().id);
     };
     auto alone = [&] {
         for (int i = 0; i < 3; ++i) publish_one(n++);
@@ -155,11 +167,23 @@ TEST_F(GroupCommit, PublishesGoOnFromOneAtATimeToBatchesAndBack) {
             });
         for (auto& t : threads) t.join();
     };
+
     alone();
+    auto counts = batcher.counted();
+    EXPECT_EQ(counts.written_by_publishers, 3u) << "one at a time: each publisher wrote its own";
+    EXPECT_EQ(counts.batches, 3u);
+    together();
+    counts = batcher.counted();
+    EXPECT_GT(counts.largest_batch, 1u) << "publishers at once were not batched";
+    EXPECT_LT(counts.batches, 3u + 16u);
+    auto const before = counts.written_by_publishers;
+    alone();
+    // The first may still go to the writer thread (after a batch of several); then each
+    // publisher writes its own again.
+    EXPECT_GE(batcher.counted().written_by_publishers, before + 2);
     together();
     alone();
-    together();
-    alone();
+
     EXPECT_EQ(failures, 0);
     EXPECT_EQ(ids_seen.size(), static_cast<std::size_t>(n));
     EXPECT_EQ(number("SELECT count(*) FROM report"), n);
