@@ -262,6 +262,15 @@ stored_report read_row(row r) {
     return s;
 }
 
+// A find_related_sql row (or find_many_related_sql's, whose position column follows): the
+// report and, in the column after its columns, the related ids (NULL unless full access).
+constexpr std::size_t related_column = 17;
+report_with_related read_row_with_related(row r) {
+    std::vector<std::string> related;
+    if (!r.is_null(related_column)) related = r.text_array(related_column);  // before the row is moved
+    return {read_row(std::move(r)), std::move(related)};
+}
+
 // Operators see every report: the seq walk reads no more than it returns for them.
 statement const& list_statement(domain::principal const& who, bool summaries) {
     if (who.is_operator() || who.org_sectors.size() > list_sector_streams)
@@ -383,20 +392,20 @@ statement_call find_with_related_call(std::string const& id, domain::principal c
 std::optional<report_with_related> read_with_related(std::vector<row> rows) {
     if (rows.empty()) return std::nullopt;
     if (rows.size() > 1) throw failure(error_kind::internal, "a report read returned more than one row");
-    auto& r = rows.front();
-    std::vector<std::string> related;
-    if (!r.is_null(17)) related = r.text_array(17);  // before the row is moved into the report
-    return report_with_related{read_row(std::move(r)), std::move(related)};
+    return read_row_with_related(std::move(rows.front()));
 }
 
 statement_call find_many_with_related_call(std::vector<report_read> const& reads, std::size_t limit) {
     std::vector<std::string> ids, orgs, sectors, kinds, operators;
     for (auto const& r : reads) {
+        // The reader's $1..$4 of a one-read statement, one array each (sectors as an array
+        // literal inside it, cast back to text[] per read).
+        auto reader = principal_params(r.who);
         ids.push_back(r.id);
-        orgs.push_back(r.who.org_slug);
-        sectors.push_back(to_pg_array(r.who.org_sectors));  // cast back to text[] per row
-        kinds.emplace_back(domain::to_string(r.who.kind));
-        operators.emplace_back(r.who.is_operator() ? "true" : "false");
+        orgs.push_back(std::move(*reader[0]));
+        sectors.push_back(std::move(*reader[1]));
+        kinds.push_back(std::move(*reader[2]));
+        operators.push_back(std::move(*reader[3]));
     }
     return {find_many_related_sql,
             {to_pg_array(ids), to_pg_array(orgs), to_pg_array(sectors), to_pg_array(kinds), to_pg_array(operators),
@@ -411,9 +420,7 @@ std::vector<std::optional<report_with_related>> read_many_with_related(std::vect
             throw failure(error_kind::internal, "a batched report read answered a read it was not asked");
         auto& slot = out[static_cast<std::size_t>(position) - 1];
         if (slot) throw failure(error_kind::internal, "a batched report read answered one read twice");
-        std::vector<std::string> related;
-        if (!r.is_null(17)) related = r.text_array(17);  // before the row is moved into the report
-        slot = report_with_related{read_row(std::move(r)), std::move(related)};
+        slot = read_row_with_related(std::move(r));
     }
     return out;
 }
