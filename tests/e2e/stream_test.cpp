@@ -370,7 +370,10 @@ TEST_F(Stream, IdleStreamGetsHeartbeatsWithItsCursor) {
 // bytes at a time, however long (up to the message limit), and the stream goes on.
 TEST_F(Stream, MessagesFromASubscriberAreDroppedAndTheStreamGoesOn) {
     stream_reader s(node_->port(), tls_for("bob"));
-    s.send_text(std::string(10000, 'x'));
+    // Under the node's stream_message_max (4096 by default). A longer message is refused with
+    // 1009 by Beast; with 10,000 bytes here it was so only in some runs (a few in a hundred):
+    // the node then closed with 1009 and the test failed.
+    s.send_text(std::string(4000, 'x'));
     s.send_text("{\"hello\":1}");
     auto id = publish("alice", "GREEN");
     auto e = s.next(5s);
