@@ -42,7 +42,7 @@ if [ "$smoke" = 1 ]; then
   work=$build_dir/bench-smoke out_dir=$build_dir/bench-smoke
   pg_port=${BENCH_PG_PORT:-55471} node_port=${BENCH_NODE_PORT:-55491}
   duration=2 req_n=2 hs_n=1 pub_ns="1 2" pub_rate=20 pub_rate_n=2 list_reports=2000 list_n=1 list_rate=20
-  fan_subs=8 fan_rate=5 idle_n=50 idle_hold=3 runs=1
+  fan_subs=8 fan_rate=5 burst_rate=20 burst_pubs=4 idle_n=50 idle_hold=3 runs=1
   # The idle node pings after 1 s and closes after 2 s without a pong: the smoke sees pongs.
   idle_node_args=(--stream_idle_timeout_s 2)
 else
@@ -55,6 +55,8 @@ else
   list_reports=${BENCH_LIST_REPORTS:-1000000} list_n=${BENCH_LIST_CONNECTIONS:-4}
   list_rate=${BENCH_LIST_RATE:-400}
   fan_subs=${BENCH_FANOUT_SUBSCRIBERS:-1000} fan_rate=${BENCH_FANOUT_RATE:-10}
+  # fanout_burst: a campaign, many members publishing at once, more than the node can fan out.
+  burst_rate=${BENCH_BURST_RATE:-400} burst_pubs=${BENCH_BURST_PUBLISHERS:-8}
   idle_n=${BENCH_IDLE_CONNECTIONS:-10000} idle_hold=${BENCH_IDLE_HOLD:-40} runs=${BENCH_RUNS:-3}
   idle_node_args=()
 fi
@@ -231,6 +233,7 @@ repeat list list --duration "$duration" --connections "$list_n"
 repeat list_summary list --duration "$duration" --connections "$list_n" --view summary
 repeat list_rate list --duration "$duration" --connections "$list_n" --rate "$list_rate"
 repeat fanout fanout --duration "$duration" --connections "$fan_subs" --rate "$fan_rate"
+repeat fanout_burst fanout --duration "$duration" --connections "$fan_subs" --rate "$burst_rate" --publishers "$burst_pubs"
 
 # idle: memory per idle subscriber, each run on a freshly started node so that its resident
 # memory before the connections is the node's own and not the heap earlier runs left behind.

@@ -36,7 +36,7 @@ rows=$(jq -r 'def r: if type == "number" then (. * 10 | round) / 10 else . end;
   def cpu: " node CPU \($r.node_cpu_ms_per_op) ms/op\(if $r.db_cpu_ms_per_op then ", PostgreSQL \($r.db_cpu_ms_per_op) ms/op" else "" end); busy cores: node \($r.node_cpu_util)\(if $r.db_cpu_util then ", PostgreSQL \($r.db_cpu_util)" else "" end), varde-bench \($r.bench_cpu_util)\(if $r.machine_busy_cores then ", the machine \($r.machine_busy_cores) of \($r.machine_cores)" else "" end); errors \($errs)";
   (if any(.runs[]; .failed == true) then "FAILED (\([.runs[] | select(.failed == true)] | length) of \($n) runs)"
    elif $r.scenario == "fanout" then
-     "\($r.ops_per_s | r) deliveries/s\(range("ops_per_s")) (\($r.subscribers) subscribers, \($r.published) reports at \($r.rate_per_s)/s); publish-to-delivery" + lat + cpu
+     "\($r.ops_per_s | r) deliveries/s\(range("ops_per_s")) (\($r.subscribers) subscribers, \($r.published) reports at \($r.rate_per_s)/s from \($r.publishers // 1) publisher(s)); publish-to-delivery" + lat + cpu
    elif $r.scenario == "idle" then
      "\($r.kib_per_connection) KiB of node memory per idle subscriber\(range("kib_per_connection")) (\($r.open_at_end) WebSocket streams held \($r.hold_s) s; node VmRSS \($r.node_rss_before_kib | mib) MiB before, \($r.node_rss_open_kib | mib) MiB with them open); set up at \($r.connects_per_s) connections/s; \($r.pings_answered) pings answered; failed \($r.subscribers_failed), closed early \($r.closed_early); errors \($errs)"
    elif $r.scenario == "load_reports" then

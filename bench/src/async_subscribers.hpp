@@ -2,7 +2,8 @@
 // Many WebSocket subscribers on one thread. client::stream_client is blocking (one
 // io_context per client), so a thousand of them would need a thousand threads or a polling
 // loop whose own delay would show up in the latencies; here one io_context reads them all
-// and timestamps each frame as its read completes.
+// and timestamps each frame as its read completes. The WebSocket client is our own (upgrade,
+// frames: ws_client_frames.hpp) so that one core reads well over 100 000 frames a second.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -32,7 +33,7 @@ public:
     unsigned closed_early() const { return closed_; }  // streams the node closed while running
     std::uint64_t deliveries() const { return deliveries_; }
     std::uint64_t frames() const { return frames_; }  // every frame read (heartbeats too)
-    std::uint64_t pings() const { return pings_; }    // pings from the node (Beast answers while reading)
+    std::uint64_t pings() const { return pings_; }    // pings from the node, each answered with a pong
     std::vector<std::int64_t> const& latencies_ns() const { return latencies_; }  // after stop()
 
 private:

@@ -35,6 +35,7 @@ void apply(options& o, std::string const& key, std::string const& v) {
     else if (key == "--report-id") o.report_id = v;
     else if (key == "--hold") o.hold_s = std::stod(v);
     else if (key == "--in-flight") o.in_flight = static_cast<unsigned>(std::stoul(v));
+    else if (key == "--publishers") o.publishers = static_cast<unsigned>(std::stoul(v));
     else if (key == "--node-pid") o.node_pid = std::stoi(v);
     else if (key == "--db-pid") o.db_pid = std::stoi(v);
     else if (key == "--example") o.example = v;
@@ -73,6 +74,7 @@ options parse_options(std::string scenario, std::vector<std::string> const& args
     if (o.rate && *o.rate <= 0) throw std::invalid_argument("--rate must be > 0");
     if (o.hold_s && *o.hold_s < 0) throw std::invalid_argument("--hold must be >= 0");
     if (o.in_flight == 0) throw std::invalid_argument("--in-flight must be at least 1");
+    if (o.publishers == 0) throw std::invalid_argument("--publishers must be at least 1");
     for (char ch : o.view)
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
             throw std::invalid_argument("--view: letters, digits, - and _ only");
@@ -108,6 +110,7 @@ std::string usage() {
            "  --report-id ID (requests: read this report instead of publishing one first)\n"
            "  --resume (handshakes: offer the previous connection's session)\n"
            "  --view V (list: view=V)  --hold S (idle: seconds open, --duration)  --in-flight N (16)\n"
+           "  --publishers N (fanout: N concurrent publishers sharing --rate, 1)\n"
            "  --node-pid PID (node CPU per op, node memory for idle)  --example FILE (report template)\n"
            "  --db-pid PID (PostgreSQL's postmaster: the database's CPU per op)\n"
            "Prints one JSON line of results. See bench/README.md.\n";

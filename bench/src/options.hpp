@@ -23,6 +23,7 @@ struct options {
     bool blocking = false;               // --blocking: requests with a blocking thread per connection
     std::optional<double> hold_s;        // --hold S: idle, how long the connections stay open (--duration)
     std::string report_id;               // --report-id ID: requests reads this report (no setup publish)
+    unsigned publishers = 1;             // --publishers N: fanout, publishers sharing --rate
     unsigned in_flight = 16;             // --in-flight N: connections being set up at once (idle, fanout)
     std::optional<int> node_pid;         // --node-pid PID: measure the node's CPU time
     std::optional<int> db_pid;           // --db-pid PID: PostgreSQL's postmaster, to measure its CPU time

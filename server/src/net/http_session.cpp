@@ -7,6 +7,7 @@
 
 #include "http/problem.hpp"
 #include "net/stream_session.hpp"
+#include "net/ws_frames.hpp"
 #include "net/x509.hpp"
 #include "util/log.hpp"
 
@@ -137,7 +138,7 @@ void http_session::dispatch_request() {
         ctx.headers[std::move(name)] = std::string(field.value());
     }
     ctx.body = std::move(req.body());
-    if (websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
+    if (beast::websocket::is_upgrade(req)) upgrade_request_ = std::move(req);
     if (auto res = env_->router.answer_in_memory(ctx, env_->services))
         return send(std::move(*res), ctx.request_id, keep_alive);
     auto shared = std::make_shared<http::request_context>(std::move(ctx));
@@ -170,15 +171,12 @@ void http_session::dispatch_on_worker(std::shared_ptr<http::request_context> ctx
 }
 
 void http_session::send(http::response r, std::string const& request_id, bool keep_alive) {
-    if (r.stream && upgrade_request_ && !stopping_) return hand_over_to_stream(std::move(r));
-    upgrade_request_.reset();
     if (r.stream) {
-        http::request_context ctx;
-        ctx.request_id = request_id;
-        r = stopping_ ? http::to_response({503, "the node is stopping; connect again", {}, {}}, ctx)
-                      : http::to_response({400, "not a valid WebSocket upgrade: send Connection: Upgrade, "
-                                                "Upgrade: websocket and Sec-WebSocket-Key/Version", {}, {}}, ctx);
+        auto refusal = refuse_upgrade(request_id);
+        if (!refusal) return hand_over_to_stream(std::move(r));
+        r = std::move(*refusal);
     }
+    upgrade_request_.reset();
     keep_alive = keep_alive && !r.close_connection && !stopping_;
     out_ = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
     out_->set(bhttp::field::server, "varde-node");
@@ -191,6 +189,28 @@ void http_session::send(http::response r, std::string const& request_id, bool ke
     stream_.expires_after(env_->lim.write_timeout);
     bhttp::async_write(stream_, *out_,
                        beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+// The stream's answer to a request that asked for it; what the WebSocket handshake itself
+// needs (RFC 6455 §4.2.1) is checked here, by the transport, before the stream takes over.
+std::optional<http::response> http_session::refuse_upgrade(std::string const& request_id) const {
+    http::request_context ctx;
+    ctx.request_id = request_id;
+    if (stopping_) return http::to_response({503, "the node is stopping; connect again", {}, {}}, ctx);
+    if (!upgrade_request_)
+        return http::to_response({400, "not a valid WebSocket upgrade: send GET over HTTP/1.1 with "
+                                       "Connection: Upgrade and Upgrade: websocket", {}, {}}, ctx);
+    auto const& req = *upgrade_request_;
+    if (req[bhttp::field::sec_websocket_version] != "13") {
+        auto res = http::to_response({426, "this node speaks WebSocket version 13",
+                                      {{"Sec-WebSocket-Version", "must be 13"}}, {}}, ctx);
+        res.headers["Sec-WebSocket-Version"] = "13";
+        return res;
+    }
+    if (!ws::is_valid_client_key(req[bhttp::field::sec_websocket_key]))
+        return http::to_response({400, "not a valid WebSocket upgrade",
+                                  {{"Sec-WebSocket-Key", "must be the base64 of 16 random bytes"}}, {}}, ctx);
+    return std::nullopt;
 }
 
 // The connection now belongs to the stream; this session ends when the handler returns.

@@ -34,6 +34,7 @@ private:
     void dispatch_on_worker(std::shared_ptr<http::request_context> ctx, bool keep_alive);
     void send(http::response r, std::string const& request_id, bool keep_alive);
     void hand_over_to_stream(http::response r);
+    std::optional<http::response> refuse_upgrade(std::string const& request_id) const;
     void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
     void do_linger();
     void read_and_discard();

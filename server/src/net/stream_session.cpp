@@ -1,5 +1,7 @@
 #include "net/stream_session.hpp"
 
+#include <boost/asio/write.hpp>
+
 #include "util/log.hpp"
 
 namespace varde::net {
@@ -14,61 +16,64 @@ constexpr std::uint16_t code_access_revoked = 4030;
 
 constexpr auto retry_delay = std::chrono::seconds(1);
 
-websocket::close_reason reason_of(std::uint16_t code, std::string const& text) {
-    websocket::close_reason r(code);
-    r.reason = text.substr(0, websocket::reason_string::static_capacity);  // 123 bytes at most
-    return r;
-}
+// A write gathers queued frames up to this many bytes (at least one frame, however large):
+// four TLS records, a sixteenth of the stream's kernel send buffer.
+constexpr std::size_t write_batch_bytes = 64 * 1024;
 
 }  // namespace
 
 stream_session::stream_session(tls_stream&& stream, std::shared_ptr<session_env> env,
                                stream::subscription_spec spec, std::string peer, std::string fingerprint)
-    : ws_(std::move(stream)),
+    : tls_(std::move(stream)),
       env_(std::move(env)),
       spec_(std::move(spec)),
       peer_(std::move(peer)),
       fingerprint_(std::move(fingerprint)),
-      heartbeat_timer_(ws_.get_executor()),
-      retry_timer_(ws_.get_executor()) {}
+      reader_(env_->stream_lim.message_max),
+      heartbeat_timer_(tls_.get_executor()),
+      retry_timer_(tls_.get_executor()),
+      keepalive_timer_(tls_.get_executor()) {}
 
 stream_session::~stream_session() {
     env_->hub.detach(this);
     env_->registry.remove(this);
 }
 
+// The request was checked by the HTTP session (http_session::refuse_upgrade): it is a
+// WebSocket upgrade of version 13 with a well-formed key. No extension or subprotocol is
+// agreed: frames are small and shared by many readers, so compressing them per reader costs
+// more than it saves.
 void stream_session::run(bhttp::request<bhttp::string_body> request) {
     env_->registry.add(this, weak_from_this());
-    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
-        // Beast's WebSocket keeps its own deadlines; the HTTP session's timer must be off.
-        self->ws_.next_layer().expires_never();
+    asio::dispatch(tls_.get_executor(), [self = shared_from_this(), request = std::move(request)] {
         auto const& lim = self->env_->stream_lim;
         if (lim.send_buffer > 0) {
             beast::error_code ignored;  // a kernel that refuses keeps its default: not fatal
-            beast::get_lowest_layer(self->ws_).set_option(
-                asio::socket_base::send_buffer_size(static_cast<int>(lim.send_buffer)), ignored);
+            self->tls_.next_layer().set_option(asio::socket_base::send_buffer_size(static_cast<int>(lim.send_buffer)),
+                                               ignored);
         }
-        websocket::stream_base::timeout t{self->env_->lim.handshake_timeout, lim.idle_timeout, true};
-        self->ws_.set_option(t);
-        self->ws_.read_message_max(lim.message_max);
-        self->ws_.auto_fragment(false);  // one frame per event, not 4 KiB pieces
-        self->ws_.text(true);
-        self->ws_.set_option(websocket::permessage_deflate{});  // off: frames are small and shared
-        self->ws_.set_option(websocket::stream_base::decorator(
-            [](websocket::response_type& res) { res.set(bhttp::field::server, "varde-node"); }));
-        self->ws_.async_accept(request, beast::bind_front_handler(&stream_session::on_accept, self));
+        self->out_ = "HTTP/1.1 101 Switching Protocols\r\n"
+                     "Upgrade: websocket\r\n"
+                     "Connection: Upgrade\r\n"
+                     "Sec-WebSocket-Accept: " +
+                     ws::accept_key(request[bhttp::field::sec_websocket_key]) +
+                     "\r\n"
+                     "Server: varde-node\r\n\r\n";
+        self->tls_.expires_after(self->env_->lim.handshake_timeout);
+        self->writing_ = true;
+        asio::async_write(self->tls_, asio::buffer(self->out_),
+                          [self](beast::error_code ec, std::size_t) { self->on_write(ec, 0); });
     });
 }
 
-void stream_session::on_accept(beast::error_code ec) {
-    if (ec) {
-        log::info("stream.upgrade_failed", {{"peer", peer_}, {"reason", ec.message()}});
-        return;
-    }
+void stream_session::on_accept() {
+    out_ = std::string();
+    if (!closing_) tls_.expires_never();  // a close asked for meanwhile keeps its deadline
     log::info("stream.opened", {{"peer", peer_}, {"principal", spec_.who.id}, {"position", spec_.position}});
     accepted_ = true;
     do_read();
-    if (closing_) return do_close();  // asked to close while the upgrade was being answered
+    schedule_keepalive();
+    if (closing_) return do_write();  // asked to close while the upgrade was being answered
     if (env_->stopping) return begin_close(stream::close_kind::node_stopping);
     if (spec_.history_lost) return begin_close(stream::close_kind::history_lost);
     env_->hub.attach(shared_from_this());
@@ -76,15 +81,59 @@ void stream_session::on_accept(beast::error_code ec) {
     pump();
 }
 
-// Subscribers send nothing but control frames; reading keeps pings, pongs and the closing
-// handshake going, and tells us when the peer has gone. Any data is read and dropped.
+// --- reading ---------------------------------------------------------------------------------
+
+// Subscribers send nothing but control frames; reading answers pings, shows that the peer is
+// there, and takes its close. Data is read and dropped, up to the message limit.
 void stream_session::do_read() {
-    ws_.async_read_some(asio::buffer(discard_),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    tls_.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->on_read(ec, n);
+    });
 }
 
-void stream_session::on_read(beast::error_code ec) {
-    if (!ec) return do_read();
+void stream_session::on_read(beast::error_code ec, std::size_t bytes) {
+    if (ec) return fail_connection(ec, "read");
+    heard_from_peer_ = true;
+    if (take_frames({read_buffer_.data(), bytes})) do_read();
+}
+
+bool stream_session::take_frames(std::string_view bytes) {
+    while (!bytes.empty()) {
+        auto step = reader_.read(bytes);
+        bytes.remove_prefix(step.used);
+        switch (step.what) {
+        case ws::frame_reader::event::need_more: break;
+        case ws::frame_reader::event::ping:
+            pong_due_ = std::string(reader_.payload());  // only the latest needs an answer (RFC 6455 §5.5.3)
+            do_write();
+            break;
+        case ws::frame_reader::event::pong: break;  // heard_from_peer_ is all it means
+        case ws::frame_reader::event::close: on_peer_close(reader_.peer_close_code()); return false;
+        case ws::frame_reader::event::failed:
+            log::info("stream.protocol_error", {{"peer", peer_}, {"principal", spec_.who.id},
+                                                {"reason", std::string(reader_.fail_reason())}});
+            drop_after_close_ = true;
+            if (!closing_) close_with({reader_.fail_code(), std::string(reader_.fail_reason())});
+            else if (close_sent_ && !writing_) teardown();  // broke it while we waited for its close
+            return false;
+        }
+    }
+    return true;
+}
+
+// The peer's close: answered with its own code (RFC 6455 §5.5.1), or, if the node had sent its
+// close first, the end of the closing handshake.
+void stream_session::on_peer_close(std::uint16_t code) {
+    peer_close_seen_ = true;
+    if (!closing_) return close_with({code, {}});
+    if (close_sent_ && !writing_) teardown();
+}
+
+// The connection is gone (reset, end of file, a deadline): nothing more can be sent.
+void stream_session::fail_connection(beast::error_code ec, char const* where) {
+    if (!finished_ && ec != asio::error::operation_aborted)
+        log::debug("stream.connection_lost", {{"peer", peer_}, {"during", where}, {"reason", ec.message()}});
+    tls_.close();  // ends the other direction's operation too
     finish();
 }
 
@@ -94,7 +143,9 @@ void stream_session::finish() {
     env_->hub.detach(this);
     heartbeat_timer_.cancel();
     retry_timer_.cancel();
+    keepalive_timer_.cancel();
     queue_.clear();
+    backlog_.clear();
     queued_bytes_ = 0;
     log::info("stream.closed", {{"peer", peer_}, {"principal", spec_.who.id}, {"delivered", delivered_},
                                 {"code", closing_ ? static_cast<int>(closing_->code) : 0}});
@@ -104,7 +155,7 @@ void stream_session::finish() {
 
 void stream_session::wake() {
     if (wake_pending_.exchange(true)) return;  // one pending pump serves many wake-ups
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(tls_.get_executor(), [self = shared_from_this()] {
         self->wake_pending_ = false;
         self->pump();
     });
@@ -177,7 +228,7 @@ void stream_session::catch_up() {
         } catch (std::exception const& e) {
             log::warn("stream.catch_up_failed", {{"principal", who}, {"detail", e.what()}});
         }
-        asio::post(self->ws_.get_executor(), [self, page = std::move(page)]() mutable {
+        asio::post(self->tls_.get_executor(), [self, page = std::move(page)]() mutable {
             self->on_catch_up(std::move(page));
         });
     });
@@ -207,27 +258,53 @@ void stream_session::enqueue(stream::frame f, std::int64_t resume_before) {
     queue_.push_back({std::move(f), resume_before});
 }
 
+// One write at a time, of everything that is due: control frames first (they are small and
+// keep the connection's health visible), then queued frames up to the batch size, then the
+// close once nothing is left before it.
 void stream_session::do_write() {
-    if (in_flight_ || queue_.empty() || close_sent_ || finished_) return;
-    auto next = std::move(queue_.front().bytes);
-    queued_bytes_ -= next->size();
-    queue_.pop_front();
-    start_write(std::move(next));
-}
-
-void stream_session::start_write(stream::frame f) {
-    in_flight_ = std::move(f);
-    ws_.async_write(asio::buffer(*in_flight_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        self->on_write(ec);
+    if (writing_ || !accepted_ || close_sent_ || finished_) return;
+    out_.clear();
+    if (pong_due_) {
+        ws::append_frame(out_, ws::opcode::pong, *pong_due_);
+        pong_due_.reset();
+    }
+    if (ping_due_) {
+        ws::append_frame(out_, ws::opcode::ping, {});
+        ping_due_ = false;
+    }
+    std::size_t frames = 0;
+    while (!queue_.empty() && (frames == 0 || out_.size() + queue_.front().bytes->size() <= write_batch_bytes)) {
+        auto const& f = *queue_.front().bytes;
+        ws::append_frame(out_, ws::opcode::text, f);
+        queued_bytes_ -= f.size();
+        queue_.pop_front();
+        ++frames;
+    }
+    if (closing_ && queue_.empty()) {
+        auto payload = closing_->code ? ws::close_payload(closing_->code, closing_->reason) : std::string();
+        ws::append_frame(out_, ws::opcode::close, payload);
+        close_sent_ = true;
+    }
+    if (out_.empty()) return;
+    writing_ = true;
+    asio::async_write(tls_, asio::buffer(out_), [self = shared_from_this(), frames](beast::error_code ec, std::size_t) {
+        self->on_write(ec, frames);
     });
 }
 
-void stream_session::on_write(beast::error_code ec) {
-    in_flight_.reset();
-    if (ec || finished_) return;  // the read side sees the end and finishes
-    ++delivered_;
-    if (closing_) return do_close();
+void stream_session::on_write(beast::error_code ec, std::size_t frames) {
+    writing_ = false;
+    if (ec) return fail_connection(ec, accepted_ ? "write" : "upgrade");
+    if (!accepted_) return on_accept();
+    delivered_ += frames;
+    if (close_sent_) {
+        out_ = std::string();
+        if (peer_close_seen_ || drop_after_close_) teardown();
+        return;  // else the read in progress takes the peer's answer
+    }
+    if (finished_) return;
     do_write();
+    if (!writing_) out_ = std::string();  // idle: an idle subscriber holds no write buffer
     if (!live_ && !fetching_ && queue_is_low()) pump();
 }
 
@@ -236,13 +313,36 @@ void stream_session::schedule_heartbeat() {
     heartbeat_timer_.expires_after(env_->stream_lim.heartbeat);
     heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
         if (ec || self->finished_ || self->closing_) return;
-        if (self->queue_.empty() && !self->in_flight_ && !self->close_sent_) {
-            // Idle: the queues give their blocks back, and the heartbeat goes out without them.
+        if (self->queue_.empty() && !self->writing_) {
+            // Idle: the queues give their blocks back, and the heartbeat goes out alone.
             self->queue_.shrink_to_fit();
             self->backlog_.shrink_to_fit();
-            self->start_write(stream::heartbeat_frame(self->env_->events.cursor_of(self->spec_.position)));
+            self->enqueue(stream::heartbeat_frame(self->env_->events.cursor_of(self->spec_.position)),
+                          self->spec_.position);
+            self->do_write();
         }
         self->schedule_heartbeat();
+    });
+}
+
+// Each half of the idle timeout: if the subscriber sent nothing, ping it; if it sent nothing
+// since the last ping either, it is gone (or its network is), and the connection is closed.
+void stream_session::schedule_keepalive() {
+    keepalive_timer_.expires_after(env_->stream_lim.idle_timeout / 2);
+    keepalive_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->finished_ || self->close_sent_) return;
+        if (self->heard_from_peer_) {
+            self->heard_from_peer_ = false;
+            self->ping_unanswered_ = false;
+        } else if (!self->ping_unanswered_) {
+            self->ping_unanswered_ = true;
+            self->ping_due_ = true;
+            self->do_write();
+        } else {
+            log::info("stream.idle_timeout", {{"peer", self->peer_}, {"principal", self->spec_.who.id}});
+            return self->fail_connection(beast::error::timeout, "keep-alive");
+        }
+        self->schedule_keepalive();
     });
 }
 
@@ -251,7 +351,7 @@ void stream_session::schedule_heartbeat() {
 // Frames already queued were judged for the principal as it was. If what decides visibility
 // changed, close with the cursor before them, so the resumed stream is judged anew.
 void stream_session::refresh(domain::principal who) {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), who = std::move(who)]() mutable {
+    asio::post(tls_.get_executor(), [self = shared_from_this(), who = std::move(who)]() mutable {
         auto const& was = self->spec_.who;
         bool same = was.role == who.role && was.kind == who.kind && was.org_slug == who.org_slug &&
                     was.org_sectors == who.org_sectors && was.status == who.status;
@@ -261,7 +361,7 @@ void stream_session::refresh(domain::principal who) {
 }
 
 void stream_session::end(stream::close_kind why) {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), why] { self->begin_close(why); });
+    asio::post(tls_.get_executor(), [self = shared_from_this(), why] { self->begin_close(why); });
 }
 
 void stream_session::stop() { end(stream::close_kind::node_stopping); }
@@ -274,32 +374,51 @@ std::int64_t stream_session::resume_position() const {
 void stream_session::begin_close(stream::close_kind why) {
     if (finished_ || closing_) return;
     auto resume = "resume with since=" + env_->events.cursor_of(resume_position());
+    close_frame f;
     switch (why) {
-    case stream::close_kind::too_slow: closing_ = reason_of(code_too_slow, "too slow: " + resume); break;
-    case stream::close_kind::node_stopping: closing_ = reason_of(websocket::close_code::going_away, "node stopping: " + resume); break;
+    case stream::close_kind::too_slow: f = {code_too_slow, "too slow: " + resume}; break;
+    case stream::close_kind::node_stopping: f = {ws::close_going_away, "node stopping: " + resume}; break;
     case stream::close_kind::history_lost:
-        closing_ = reason_of(code_history_lost, "cursor older than the kept history: list, then follow from now");
+        f = {code_history_lost, "cursor older than the kept history: list, then follow from now"};
         break;
-    case stream::close_kind::access_revoked: closing_ = reason_of(code_access_revoked, "access revoked"); break;
-    case stream::close_kind::access_changed: closing_ = reason_of(code_access_changed, "access changed: " + resume); break;
+    case stream::close_kind::access_revoked: f = {code_access_revoked, "access revoked"}; break;
+    case stream::close_kind::access_changed: f = {code_access_changed, "access changed: " + resume}; break;
     }
-    log::info("stream.closing", {{"peer", peer_}, {"principal", spec_.who.id}, {"code", static_cast<int>(closing_->code)},
+    log::info("stream.closing", {{"peer", peer_}, {"principal", spec_.who.id}, {"code", static_cast<int>(f.code)},
                                  {"queued", queue_.size()}});
+    close_with(std::move(f));
+}
+
+// What was queued and not sent is not kept: the close's reason names where to resume. The
+// close goes out with the next write (do_write; after the upgrade's answer, if that is still
+// being written).
+void stream_session::close_with(close_frame f) {
+    if (finished_ || closing_) return;
+    closing_ = std::move(f);
+    closing_->reason.resize(std::min(closing_->reason.size(), ws::close_reason_max));
+    // The whole closing handshake has the handshake's deadline, from now: a write that a
+    // stalled reader never lets finish ends with it too.
+    tls_.expires_after(env_->lim.handshake_timeout);
     env_->hub.detach(this);
     heartbeat_timer_.cancel();
     retry_timer_.cancel();
-    queue_.clear();  // what was not sent is not kept: the reason names where to resume
+    keepalive_timer_.cancel();
+    queue_.clear();
     backlog_.clear();
     queued_bytes_ = 0;
-    // Not before the upgrade's answer is written (on_accept closes then), nor during a write.
-    if (accepted_ && !in_flight_) do_close();
+    pong_due_.reset();
+    ping_due_ = false;
+    do_write();
 }
 
-void stream_session::do_close() {
-    if (close_sent_) return;
-    close_sent_ = true;
-    ws_.async_close(*closing_, [self = shared_from_this()](beast::error_code) {
-        // The read in progress completes when the peer answers (or the deadline passes).
+// Both closes are exchanged (or the peer broke the protocol): end TLS, then TCP, as the
+// server (tls_stream's async_teardown), under the closing handshake's deadline.
+void stream_session::teardown() {
+    if (tearing_down_ || finished_) return;
+    tearing_down_ = true;
+    async_teardown(beast::role_type::server, tls_, [self = shared_from_this()](beast::error_code) {
+        self->tls_.close();
+        self->finish();
     });
 }
 
