@@ -68,7 +68,7 @@ void stream_session::run(bhttp::request<bhttp::string_body> request) {
 
 void stream_session::on_accept() {
     out_ = std::string();
-    if (!closing_) tls_.expires_never();  // a close asked for meanwhile keeps its deadline
+    tls_.expires_never();  // the upgrade's answer is out; a close sets its own deadline
     log::info("stream.opened", {{"peer", peer_}, {"principal", spec_.who.id}, {"position", spec_.position}});
     accepted_ = true;
     do_read();
@@ -284,6 +284,8 @@ void stream_session::do_write() {
         auto payload = closing_->code ? ws::close_payload(closing_->code, closing_->reason) : std::string();
         ws::append_frame(out_, ws::opcode::close, payload);
         close_sent_ = true;
+        // The closing handshake, from our close to the end of TCP, has the handshake's deadline.
+        tls_.expires_after(env_->lim.handshake_timeout);
     }
     if (out_.empty()) return;
     writing_ = true;
@@ -391,18 +393,15 @@ void stream_session::begin_close(stream::close_kind why) {
 
 // What was queued and not sent is not kept: the close's reason names where to resume. The
 // close goes out with the next write (do_write; after the upgrade's answer, if that is still
-// being written).
+// being written), so a reader that is slow, not gone, still gets it once it reads again: the
+// keep-alive goes on until then and drops one that has stopped reading altogether.
 void stream_session::close_with(close_frame f) {
     if (finished_ || closing_) return;
     closing_ = std::move(f);
     closing_->reason.resize(std::min(closing_->reason.size(), ws::close_reason_max));
-    // The whole closing handshake has the handshake's deadline, from now: a write that a
-    // stalled reader never lets finish ends with it too.
-    tls_.expires_after(env_->lim.handshake_timeout);
     env_->hub.detach(this);
     heartbeat_timer_.cancel();
     retry_timer_.cancel();
-    keepalive_timer_.cancel();
     queue_.clear();
     backlog_.clear();
     queued_bytes_ = 0;
