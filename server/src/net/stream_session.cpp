@@ -137,16 +137,21 @@ void stream_session::fail_connection(beast::error_code ec, char const* where) {
     finish();
 }
 
-void stream_session::finish() {
-    if (finished_) return;
-    finished_ = true;
+// Nothing more will be sent from the hub: it forgets this session, and what was queued goes.
+void stream_session::stop_taking_events() {
     env_->hub.detach(this);
     heartbeat_timer_.cancel();
     retry_timer_.cancel();
-    keepalive_timer_.cancel();
     queue_.clear();
     backlog_.clear();
     queued_bytes_ = 0;
+}
+
+void stream_session::finish() {
+    if (finished_) return;
+    finished_ = true;
+    keepalive_timer_.cancel();
+    stop_taking_events();
     log::info("stream.closed", {{"peer", peer_}, {"principal", spec_.who.id}, {"delivered", delivered_},
                                 {"code", closing_ ? static_cast<int>(closing_->code) : 0}});
 }
@@ -399,12 +404,7 @@ void stream_session::close_with(close_frame f) {
     if (finished_ || closing_) return;
     closing_ = std::move(f);
     closing_->reason.resize(std::min(closing_->reason.size(), ws::close_reason_max));
-    env_->hub.detach(this);
-    heartbeat_timer_.cancel();
-    retry_timer_.cancel();
-    queue_.clear();
-    backlog_.clear();
-    queued_bytes_ = 0;
+    stop_taking_events();
     pong_due_.reset();
     ping_due_ = false;
     do_write();

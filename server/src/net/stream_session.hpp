@@ -68,6 +68,7 @@ private:
     bool take_frames(std::string_view bytes);  // false: reading ends here
     void on_peer_close(std::uint16_t code);
     void fail_connection(beast::error_code ec, char const* where);
+    void stop_taking_events();
     void finish();
 
     void pump();

@@ -95,14 +95,15 @@ frame_reader::step frame_reader::read(std::string_view bytes) {
     return {event::need_more, used};
 }
 
-// The first two bytes say how long the header is; what they say is checked as soon as they
-// are in, so a broken frame fails before its length is even read.
+// The first two bytes say how long the header is. What they say is checked as soon as they are
+// in (start_payload), so a broken frame fails before its length and mask are waited for.
 bool frame_reader::header_complete() const {
     if (header_size_ < 2) return false;
+    bool broken_at_once = (header_[0] & 0x70) || !(header_[1] & 0x80) || !is_known(header_[0] & 0x0f);
+    if (header_size_ == 2 && broken_at_once) return true;
     auto length7 = header_[1] & 0x7f;
     std::size_t extended = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
-    return header_size_ == 2 + extended + 4 || (header_size_ == 2 && (header_[0] & 0x70 || !(header_[1] & 0x80) ||
-                                                                      !is_known(header_[0] & 0x0f)));
+    return header_size_ == 2 + extended + 4;
 }
 
 frame_reader::event frame_reader::start_payload() {

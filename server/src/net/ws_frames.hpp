@@ -20,7 +20,6 @@ namespace varde::net::ws {
 enum class opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
 
 // Close codes the node sends of its own (RFC 6455 §7.4.1); the stream's own are in 4000-4999.
-inline constexpr std::uint16_t close_normal = 1000;
 inline constexpr std::uint16_t close_going_away = 1001;
 inline constexpr std::uint16_t close_protocol_error = 1002;
 inline constexpr std::uint16_t close_too_big = 1009;
