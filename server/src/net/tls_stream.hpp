@@ -30,7 +30,6 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/role.hpp>
-#include <boost/beast/websocket/teardown.hpp>
 
 #include "net/net.hpp"
 
@@ -219,25 +218,70 @@ namespace tls_detail {
 // peer's end, close). Without the second, the socket stays open until the session is
 // destroyed, and a client that waits for the server to close TCP first (Beast's clients
 // do, the project's own stream client among them) waits for that.
+//
+// The reading to the peer's end is ours, not Beast's: Beast's TCP teardown (Boost 1.74) stops
+// after the first read that returns bytes. Closing a socket with bytes still coming makes the
+// kernel answer them with a reset, and a client between its close frame and its close_notify
+// (or still sending the message that broke the limit) then fails its own closing handshake
+// with "connection reset" instead of seeing the node's close. The stream's deadline bounds
+// the wait; so does a budget of bytes, against a peer that streams on.
+inline constexpr std::size_t teardown_drain_budget = 1u << 20;
+
 class teardown_op {
 public:
     teardown_op(tls_stream& s, beast::role_type role) : stream_(&s), role_(role) {}
 
     template <class Self>
     void operator()(Self& self, beast::error_code ec = {}) {
-        switch (step_++) {
-        case 0: return stream_->async_shutdown(std::move(self));
-        case 1:
+        auto& socket = stream_->next_layer();
+        switch (step_) {
+        case step::tls:
+            step_ = step::tcp;
+            return stream_->async_shutdown(std::move(self));
+        case step::tcp: {
+            step_ = step::draining;
             tls_ec_ = ec;
-            return beast::websocket::async_teardown(role_, stream_->next_layer(), std::move(self));
-        default: self.complete(tls_ec_ ? tls_ec_ : ec);
+            beast::error_code ignored;
+            if (role_ == beast::role_type::server) socket.shutdown(tcp::socket::shutdown_send, ignored);
+            return drain(self, socket);
+        }
+        case step::draining:
+            if (ec) return end(self, socket, ec);  // the deadline closed the socket, or it failed
+            return drain(self, socket);
         }
     }
 
 private:
+    enum class step { tls, tcp, draining };
+
+    // Reads and drops what the socket has, then waits for more, until the peer's end.
+    template <class Self>
+    void drain(Self& self, tcp::socket& socket) {
+        for (;;) {
+            char sink[2048];
+            beast::error_code ec;
+            std::size_t const n = socket.read_some(asio::buffer(sink), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again)
+                return socket.async_wait(tcp::socket::wait_read, std::move(self));
+            if (ec == asio::error::eof) return end(self, socket, {});
+            if (ec) return end(self, socket, ec);
+            drained_ += n;
+            if (drained_ > teardown_drain_budget) return end(self, socket, {});
+        }
+    }
+
+    template <class Self>
+    void end(Self& self, tcp::socket& socket, beast::error_code ec) {
+        beast::error_code ignored;
+        if (role_ == beast::role_type::client) socket.shutdown(tcp::socket::shutdown_send, ignored);
+        socket.close(ignored);
+        self.complete(tls_ec_ ? tls_ec_ : ec);
+    }
+
     tls_stream* stream_;
     beast::role_type role_;
-    int step_ = 0;
+    step step_ = step::tls;
+    std::size_t drained_ = 0;
     beast::error_code tls_ec_;
 };
 

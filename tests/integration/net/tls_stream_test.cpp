@@ -804,5 +804,50 @@ TEST_P(TlsStream, WebSocketCloseEndsCleanlyOnBothSides) {
     EXPECT_TRUE(SSL_get_shutdown(client_ws.next_layer().native_handle()) & SSL_RECEIVED_SHUTDOWN);
 }
 
+// A client still sending when the server closes (the rest of a message that broke a limit, or
+// its close frame, then its close_notify) must not be answered with a reset: the server reads
+// and drops to the peer's end, under the stream's deadline, before it closes TCP. A reset
+// would make the client's next write fail, and its closing handshake with it.
+TEST_P(TlsStream, TeardownReadsToThePeersEndSoLateBytesAreNotAnsweredWithAReset) {
+    open();
+    outcome teardown;
+    async_teardown(beast::role_type::server, *server_, teardown.handler());
+    run_for(50ms);
+    ASSERT_FALSE(teardown.done) << "the teardown did not wait for the peer's close_notify";
+
+    // Application data after our close_notify ends the TLS close; the TCP one goes on.
+    for (int part = 0; part < 4; ++part) {
+        client_write("bytes still on their way, part " + std::to_string(part));
+        run_for(100ms);
+        ASSERT_FALSE(teardown.done) << "the server closed TCP after part " << part << " of what the peer sent";
+    }
+    beast::error_code ec;
+    client_->next_layer().shutdown(tcp::socket::shutdown_send, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_TRUE(run_until([&] { return teardown.done; }, 3s)) << "the teardown did not end at the peer's end";
+    EXPECT_FALSE(server_->next_layer().is_open());
+
+    // What the server sent before it closed is all there: its close_notify, then the end.
+    std::array<char, 64> inbox{};
+    outcome read;
+    client_->async_read_some(asio::buffer(inbox), read.handler());
+    ASSERT_TRUE(run_until([&] { return read.done; }, 3s));
+    EXPECT_EQ(read.ec, asio::error::eof) << read.ec.message();
+}
+
+// The stream's deadline bounds the wait for a peer that never ends its side.
+TEST_P(TlsStream, TeardownEndsAtTheDeadlineIfThePeerNeverLeaves) {
+    open();
+    outcome teardown;
+    server_->expires_after(300ms);
+    async_teardown(beast::role_type::server, *server_, teardown.handler());
+    client_write("application data after the server's close_notify");
+    run_for(100ms);
+    ASSERT_FALSE(teardown.done);
+    ASSERT_TRUE(run_until([&] { return teardown.done; }, 3s)) << "the teardown outlived its deadline";
+    EXPECT_TRUE(teardown.ec) << "a teardown cut short by the deadline reports it";
+    EXPECT_FALSE(server_->next_layer().is_open());
+}
+
 }  // namespace
 }  // namespace varde::net
