@@ -407,6 +407,22 @@ TEST_F(Stream, AMessageOverTheLimitClosesTheStreamWith1009) {
     EXPECT_EQ(s.closed()->code, 1009) << s.closed()->reason;
 }
 
+// A subscriber that goes on sending after its message broke the limit (it has not read the
+// node's close yet) still gets the 1009: the node reads and drops what comes until the
+// subscriber's end instead of closing on bytes in flight, which the kernel would answer with
+// a reset that makes the subscriber's next write, or its own close, fail.
+TEST_F(Stream, ASubscriberStillSendingAfterTheLimitStillGetsThe1009) {
+    stream_reader s(node_->port(), tls_for("bob"));
+    s.send_text(std::string(10000, 'x'));
+    for (int i = 0; i < 4; ++i) {
+        std::this_thread::sleep_for(150ms);  // the node has answered by now
+        ASSERT_NO_THROW(s.send_text("still talking " + std::to_string(i))) << "message " << i;
+    }
+    EXPECT_FALSE(s.next(5s));
+    ASSERT_TRUE(s.closed());
+    EXPECT_EQ(s.closed()->code, 1009) << s.closed()->reason;
+}
+
 // What the WebSocket handshake itself needs (RFC 6455 §4.2.1) is checked before the stream
 // takes the connection: the header at fault is named.
 TEST_F(Stream, UpgradesOfAnotherVersionOrWithoutAKeyAreRefused) {
