@@ -263,8 +263,7 @@ private:
             std::size_t const n = socket.read_some(asio::buffer(sink), ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again)
                 return socket.async_wait(tcp::socket::wait_read, std::move(self));
-            if (ec == asio::error::eof) return end(self, socket, {});
-            if (ec) return end(self, socket, ec);
+            if (ec) return end(self, socket, ec == asio::error::eof ? beast::error_code() : ec);
             drained_ += n;
             if (drained_ > teardown_drain_budget) return end(self, socket, {});
         }

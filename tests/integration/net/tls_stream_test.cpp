@@ -142,6 +142,17 @@ protected:
         return in;
     }
 
+    // Client side: how its next read ends, once the server has ended the connection (the
+    // error of a read that brought no bytes; a read that brought some fails the test).
+    beast::error_code client_read_end() {
+        std::array<char, 64> inbox{};
+        outcome read;
+        client_->async_read_some(asio::buffer(inbox), read.handler());
+        EXPECT_TRUE(run_until([&] { return read.done; }, 3s)) << "the client's read never ended";
+        EXPECT_EQ(read.bytes, 0u) << "the client read bytes where it expected the end";
+        return read.ec;
+    }
+
     void client_write(std::string const& bytes) {
         outcome sent;
         asio::async_write(*client_, asio::buffer(bytes), sent.handler());
@@ -452,11 +463,8 @@ TEST_P(TlsStream, DeadlineClosesAnIdleConnectionAndTheReadEndsWithTimeout) {
     EXPECT_EQ(write.ec, beast::error::timeout) << write.ec.message();
 
     // The client sees the connection end without a close_notify.
-    std::array<char, 64> client_inbox{};
-    outcome client_read_result;
-    client_->async_read_some(asio::buffer(client_inbox), client_read_result.handler());
-    ASSERT_TRUE(run_until([&] { return client_read_result.done; }, 3s));
-    EXPECT_EQ(client_read_result.ec, ssl::error::stream_truncated) << client_read_result.ec.message();
+    auto const end = client_read_end();
+    EXPECT_EQ(end, ssl::error::stream_truncated) << end.message();
 }
 
 TEST_P(TlsStream, DeadlineEndsAWriteThatWaitsForTheSocket) {
@@ -715,11 +723,8 @@ TEST_P(TlsStream, ShutdownExchangesCloseNotify) {
     run_for(100ms);
     EXPECT_FALSE(server_shutdown.done) << "the shutdown did not wait for the peer's close_notify";
 
-    std::array<char, 64> inbox{};
-    outcome client_read_result;
-    client_->async_read_some(asio::buffer(inbox), client_read_result.handler());
-    ASSERT_TRUE(run_until([&] { return client_read_result.done; }, 3s));
-    EXPECT_EQ(client_read_result.ec, asio::error::eof) << client_read_result.ec.message();
+    auto const end = client_read_end();
+    EXPECT_EQ(end, asio::error::eof) << end.message();
     EXPECT_TRUE(SSL_get_shutdown(client_->native_handle()) & SSL_RECEIVED_SHUTDOWN);
 
     outcome client_shutdown;
@@ -828,11 +833,8 @@ TEST_P(TlsStream, TeardownReadsToThePeersEndSoLateBytesAreNotAnsweredWithAReset)
     EXPECT_FALSE(server_->next_layer().is_open());
 
     // What the server sent before it closed is all there: its close_notify, then the end.
-    std::array<char, 64> inbox{};
-    outcome read;
-    client_->async_read_some(asio::buffer(inbox), read.handler());
-    ASSERT_TRUE(run_until([&] { return read.done; }, 3s));
-    EXPECT_EQ(read.ec, asio::error::eof) << read.ec.message();
+    auto const end = client_read_end();
+    EXPECT_EQ(end, asio::error::eof) << end.message();
 }
 
 // The stream's deadline bounds the wait for a peer that never ends its side.
