@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "service/identity_service.hpp"
 #include "store/pg_pool.hpp"
@@ -101,6 +102,24 @@ TEST_F(MutualTls, UnenrolledCertificateFromRightCaGets401AndIsClosed) {
     EXPECT_EQ(r.header("content-type"), "application/problem+json");
     EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("not enrolled"), std::string::npos);
     EXPECT_THROW(c->request("GET", "/v1/whoami"), client::error);  // the node closed it
+}
+
+// A pipelining client has sent its next requests before it reads that this connection ends.
+// The node answers the first, ends TLS and TCP, and reads the rest to the client's end: had it
+// closed with bytes still coming, the kernel would answer them with a reset, and the client's
+// next write (or its read of the answer) would fail.
+TEST_F(MutualTls, AClientStillSendingAfterAConnectionCloseAnswerStillGetsTheAnswer) {
+    auto c = node_->connect("alice");
+    c->raw_write("GET /v1/whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    for (int i = 0; i < 4; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));  // the node has answered by now
+        ASSERT_NO_THROW(c->raw_write("GET /v1/whoami HTTP/1.1\r\nHost: localhost\r\n\r\n")) << "request " << i;
+    }
+    auto answer = c->raw_read_to_end();
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("\"alice\""), std::string::npos) << answer;
+    EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << "a request after the close was answered: " << answer;
 }
 
 TEST_F(MutualTls, RevocationTakesEffectOnAnOpenConnection) {

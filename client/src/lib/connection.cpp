@@ -117,9 +117,19 @@ tls_session connection::session() const {
 }
 
 std::string connection::raw_exchange(std::string const& bytes) {
+    raw_write(bytes);
+    return raw_read_to_end();
+}
+
+void connection::raw_write(std::string const& bytes) {
     auto& s = impl_->stream;
     auto ec = impl_->run([&](auto h) { asio::async_write(s, asio::buffer(bytes), h); });
     if (ec) throw error(error::kind::protocol, "write failed: " + ec.message());
+}
+
+std::string connection::raw_read_to_end() {
+    auto& s = impl_->stream;
+    beast::error_code ec;
     std::string out;
     char chunk[4096];
     for (;;) {

@@ -78,6 +78,10 @@ public:
 
     // Sends raw bytes and returns whatever the node answers until it closes (tests only).
     std::string raw_exchange(std::string const& bytes);
+    // The two halves of raw_exchange (tests only): raw_write throws client::error if the
+    // write fails; raw_read_to_end returns what the node sent until it closed.
+    void raw_write(std::string const& bytes);
+    std::string raw_read_to_end();
 
 private:
     struct impl;

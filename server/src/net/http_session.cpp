@@ -248,9 +248,12 @@ void http_session::read_and_discard() {
     });
 }
 
+// The TLS close, then the TCP one read to the client's end (tls_stream.hpp, async_teardown):
+// a pipelining client may still be sending requests this connection will not answer, and
+// closing on them would reset the connection under the answer it is about to read.
 void http_session::do_close() {
     stream_.expires_after(env_->lim.handshake_timeout);
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    async_teardown(beast::role_type::server, stream_, [self = shared_from_this()](beast::error_code) {
         self->stream_.close();
     });
 }
