@@ -9,10 +9,10 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "paced_run.hpp"
 #include "page_skim.hpp"
 #include "scenarios.hpp"
 #include "stats.hpp"
@@ -80,23 +80,11 @@ void list_loop(options const& o, work_budget& budget, fixed_schedule* fixed, sam
 
 nlohmann::json run_list(options const& o) {
     auto principal = principal_or(o, "bob");
-    std::vector<samples> per_thread(o.connections);
     std::vector<list_counts> counts(o.connections);
-    std::vector<std::uint64_t> late(o.connections, 0);
     auto budget = budget_for(o.duration_s, o.count, o.rate);
-    // Connect first, outside the timing: a fixed-rate run starts when every connection is ready.
-    fixed_schedule fixed(o.rate.value_or(1), clock::now() + std::chrono::milliseconds(200 + 10 * o.connections));
-    run_clock rc(o.node_pid, o.db_pid);
-    std::vector<std::jthread> threads;
-    for (std::size_t i = 0; i < per_thread.size(); ++i)
-        threads.emplace_back(
-            [&, i] { list_loop(o, budget, o.rate ? &fixed : nullptr, per_thread[i], counts[i], late[i]); });
-    if (o.rate) {  // the clock of a fixed-rate run starts with the schedule
-        std::this_thread::sleep_until(fixed.start());
-        rc = run_clock(o.node_pid, o.db_pid);
-    }
-    threads.clear();
-    rc.stop();
+    auto run = run_paced(o, [&](std::size_t i, fixed_schedule* schedule, samples& out, std::uint64_t& late) {
+        list_loop(o, budget, schedule, out, counts[i], late);
+    });
     list_counts total;
     for (auto const& c : counts) {
         total.items += c.items;
@@ -106,17 +94,11 @@ nlohmann::json run_list(options const& o) {
     nlohmann::json extra{{"connections", o.connections}, {"page_size", 100}, {"items", total.items},
                          {"passes_to_end", total.passes}, {"principal", principal}};
     std::uint64_t pages = 0;
-    for (auto const& s : per_thread) pages += s.latency_ns.size();
+    for (auto const& s : run.per_connection) pages += s.latency_ns.size();
     extra["bytes_per_page"] = pages ? total.bytes / pages : 0;
     if (!o.view.empty()) extra["view"] = o.view;
-    if (o.rate) {
-        std::uint64_t late_total = 0;
-        for (auto n : late) late_total += n;
-        extra["rate_per_s"] = *o.rate;
-        extra["late_starts"] = late_total;
-        extra["latency_from"] = "scheduled send time";
-    }
-    return summarise("list", per_thread, rc, extra);
+    describe_pace(extra, o, run);
+    return summarise("list", run.per_connection, run.clock, extra);
 }
 
 }  // namespace varde::bench

@@ -6,8 +6,8 @@
 // that delays the next ones counts against them too (no coordinated omission).
 #include <atomic>
 #include <memory>
-#include <thread>
 
+#include "paced_run.hpp"
 #include "report_maker.hpp"
 #include "scenarios.hpp"
 #include "stats.hpp"
@@ -46,32 +46,13 @@ void publish_loop(options const& o, report_maker const& maker, std::atomic<std::
 nlohmann::json run_publish(options const& o) {
     report_maker maker(o.example);
     std::atomic<std::uint64_t> next{1};
-    std::vector<samples> per_thread(o.connections);
-    std::vector<std::uint64_t> late(o.connections, 0);
     auto budget = budget_for(o.duration_s, o.count, o.rate);
-    // Connect first, outside the timing: a fixed-rate run starts when every publisher is ready.
-    fixed_schedule fixed(o.rate.value_or(1), clock::now() + std::chrono::milliseconds(200 + 10 * o.connections));
-    run_clock rc(o.node_pid, o.db_pid);
-    std::vector<std::jthread> threads;
-    for (std::size_t i = 0; i < per_thread.size(); ++i)
-        threads.emplace_back([&, i] {
-            publish_loop(o, maker, next, budget, o.rate ? &fixed : nullptr, per_thread[i], late[i]);
-        });
-    if (o.rate) {  // the clock of a fixed-rate run starts with the schedule
-        std::this_thread::sleep_until(fixed.start());
-        rc = run_clock(o.node_pid, o.db_pid);
-    }
-    threads.clear();
-    rc.stop();
-    std::uint64_t late_total = 0;
-    for (auto n : late) late_total += n;
+    auto run = run_paced(o, [&](std::size_t, fixed_schedule* schedule, samples& out, std::uint64_t& late) {
+        publish_loop(o, maker, next, budget, schedule, out, late);
+    });
     nlohmann::json extra{{"publishers", o.connections}, {"report_bytes", maker.make(0).size()}, {"indicators", 10}};
-    if (o.rate) {
-        extra["rate_per_s"] = *o.rate;
-        extra["late_starts"] = late_total;
-        extra["latency_from"] = "scheduled send time";
-    }
-    return summarise("publish", per_thread, rc, extra);
+    describe_pace(extra, o, run);
+    return summarise("publish", run.per_connection, run.clock, extra);
 }
 
 }  // namespace varde::bench
