@@ -54,6 +54,16 @@ struct connection::impl {
         ioc.run();
         return result;
     }
+
+    // One read of what the node sent, raw; ec ends it (asio::error::eof: its close_notify).
+    std::string read_some(beast::error_code& ec) {
+        char chunk[4096];
+        std::size_t n = 0;
+        ec = run([&](auto h) {
+            stream.async_read_some(asio::buffer(chunk), [&n, h](beast::error_code e, std::size_t k) mutable { n = k; h(e); });
+        });
+        return std::string(chunk, n);
+    }
 };
 
 connection::connection(target where, tls_options tls, std::chrono::seconds timeout)
@@ -127,19 +137,18 @@ void connection::raw_write(std::string const& bytes) {
     if (ec) throw error(error::kind::protocol, "write failed: " + ec.message());
 }
 
-std::string connection::raw_read_to_end() {
-    auto& s = impl_->stream;
+std::string connection::raw_read_some() {
     beast::error_code ec;
+    auto bytes = impl_->read_some(ec);
+    if (bytes.empty() && ec) throw error(error::kind::protocol, "read failed: " + ec.message());
+    return bytes;
+}
+
+std::string connection::raw_read_to_end(std::string* end) {
     std::string out;
-    char chunk[4096];
-    for (;;) {
-        std::size_t n = 0;
-        ec = impl_->run([&](auto h) {
-            s.async_read_some(asio::buffer(chunk), [&n, h](beast::error_code e, std::size_t k) mutable { n = k; h(e); });
-        });
-        out.append(chunk, n);
-        if (ec) break;
-    }
+    beast::error_code ec;
+    while (!ec) out += impl_->read_some(ec);
+    if (end) *end = ec == asio::error::eof ? "close_notify" : ec.message();
     return out;
 }
 

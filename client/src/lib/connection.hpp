@@ -78,10 +78,12 @@ public:
 
     // Sends raw bytes and returns whatever the node answers until it closes (tests only).
     std::string raw_exchange(std::string const& bytes);
-    // The two halves of raw_exchange (tests only): raw_write throws client::error if the
-    // write fails; raw_read_to_end returns what the node sent until it closed.
+    // The parts of raw_exchange (tests only). raw_write and raw_read_some (one read's bytes,
+    // at least one) throw client::error when they fail; raw_read_to_end returns what the node
+    // sent until it closed, and says in `end` how: "close_notify", or the error that ended it.
     void raw_write(std::string const& bytes);
-    std::string raw_read_to_end();
+    std::string raw_read_some();
+    std::string raw_read_to_end(std::string* end = nullptr);
 
 private:
     struct impl;

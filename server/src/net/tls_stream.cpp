@@ -229,6 +229,8 @@ void tls_stream::expires_after(std::chrono::steady_clock::duration d) {
     });
 }
 
+bool tls_stream::timed_out() const noexcept { return state_->timed_out; }
+
 void tls_stream::expires_never() {
     ++state_->deadline_tick;
     state_->deadline.cancel();

@@ -153,6 +153,8 @@ public:
     // (OpenSSL holds part of it): later writes end with asio::error::shut_down; reads go on.
     void cancel();
     void close();
+    // Whether the deadline has passed and closed the socket (until the next expires_after).
+    bool timed_out() const noexcept;
 
     template <class Token>
     auto async_handshake(ssl::stream_base::handshake_type, Token&& token) {
@@ -241,12 +243,14 @@ public:
         case step::tcp: {
             step_ = step::draining;
             tls_ec_ = ec;
+            if (!socket.is_open()) return end(self, socket, {});  // the deadline passed in the TLS close
             beast::error_code ignored;
             if (role_ == beast::role_type::server) socket.shutdown(tcp::socket::shutdown_send, ignored);
             return drain(self, socket);
         }
         case step::draining:
-            if (ec) return end(self, socket, ec);  // the deadline closed the socket, or it failed
+            // The deadline closes the socket, which ends the wait with operation_aborted.
+            if (ec) return end(self, socket, stream_->timed_out() ? beast::error::timeout : ec);
             return drain(self, socket);
         }
     }
@@ -274,7 +278,9 @@ private:
         beast::error_code ignored;
         if (role_ == beast::role_type::client) socket.shutdown(tcp::socket::shutdown_send, ignored);
         socket.close(ignored);
-        self.complete(tls_ec_ ? tls_ec_ : ec);
+        // How TCP ended (the deadline, a reset) says more than how TLS did: after a peer's
+        // late bytes the TLS close always fails.
+        self.complete(ec ? ec : tls_ec_);
     }
 
     tls_stream* stream_;
